@@ -1,0 +1,69 @@
+"""Every setting of the executor, written once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a site keeps its posts and snippets."""
+
+    root: Path
+    snippets_dir: Path
+    posts_dir: Path
+
+    @classmethod
+    def from_root(cls, root: Path) -> Layout:
+        return cls(root, root / "snippets", root / "docs" / "blog" / "posts")
+
+    @classmethod
+    def from_mkdocs_config(cls, config) -> Layout:
+        """Read the layout of the site MkDocs is building (tests build small sites)."""
+        root = Path(config["config_file_path"]).resolve().parent
+        base = config["mdx_configs"].get("pymdownx.snippets", {}).get("base_path", ["snippets"])
+        base = [base] if isinstance(base, str) else base
+        return cls(root, root / base[0], Path(config["docs_dir"]) / "blog" / "posts")
+
+    def rel(self, path: Path) -> Path:
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
+
+#: This repository's layout (the package is installed in editable mode).
+PROJECT = Layout.from_root(Path(__file__).resolve().parent.parent)
+
+#: Seconds a block may run when its fence sets no ``timeout``.
+DEFAULT_TIMEOUT = 60.0
+
+#: Bytes of each stream kept for the page; the rest is counted, not stored,
+#: so a runaway print loop cannot produce a 100 MB page or eat the memory.
+OUTPUT_LIMIT = 64 * 1024
+
+#: Lines of stderr quoted in a build error.
+STDERR_TAIL_LINES = 20
+
+
+def run_environment(tmpdir: str) -> dict[str, str]:
+    """The environment of every run: the same whatever the author's shell exports.
+
+    Nothing is inherited but PATH, so PYTHONPATH, PYTHONWARNINGS, a virtualenv
+    or a colour setting of the author's cannot change what a snippet prints.
+    """
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": tmpdir,
+        "TMPDIR": tmpdir,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONIOENCODING": "utf-8",
+        # Unbuffered, so a run stopped by a timeout still shows what it printed.
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "NO_COLOR": "1",
+        "PYTHON_COLORS": "0",
+        "TERM": "dumb",
+        "COLUMNS": "80",
+    }

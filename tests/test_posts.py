@@ -1,0 +1,99 @@
+"""Rules for posts that the blog plugin does not enforce itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from snippet_runner import snippets
+from snippet_runner.settings import PROJECT
+
+POSTS = snippets.posts()
+PYTHON = {"python", "py", "python3", "py3"}
+# Fences that show program output: output on this site is printed, never typed.
+OUTPUT_LANGUAGES = {"pycon", "text", "txt", "output", "console", "plaintext"}
+
+
+def _id(path) -> str:
+    return str(PROJECT.rel(path))
+
+
+def _where(fence) -> str:
+    return f"{PROJECT.rel(fence.post)}:{fence.line}"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=_id)
+def test_python_fences_run_snippet_files(post):
+    problems = []
+    for fence in snippets.fences(post):
+        if fence.language not in PYTHON and not fence.executed:
+            continue
+        if not fence.only_includes:
+            problems.append(
+                f"{_where(fence)}: this {fence.language} block is written inline. Move the code "
+                f"to snippets/{post.stem}/<name>.py, make the block body "
+                f'`--8<-- "{post.stem}/<name>.py"` and add exec="on" to show its real output.'
+            )
+        elif fence.executed and (len(fence.includes) != 1 or ":" in fence.includes[0]):
+            problems.append(
+                f"{_where(fence)}: an executed block must include exactly one whole snippet "
+                f"file (no named region); it includes {fence.includes}."
+            )
+        elif fence.executed and fence.language not in PYTHON:
+            problems.append(f"{_where(fence)}: only python blocks are executed here.")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=_id)
+def test_no_hand_typed_output(post):
+    typed = [
+        f"{_where(fence)}: a hand-written ```{fence.language} block. Output on this site is "
+        "printed by a snippet: put the program in snippets/ and include it with exec=\"on\"."
+        for fence in snippets.fences(post)
+        if fence.language in OUTPUT_LANGUAGES and not fence.executed
+    ]
+    assert not typed, "\n".join(typed)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=_id)
+def test_included_snippets_exist(post):
+    missing = [
+        f"{_where(fence)}: includes {path!r}, but snippets/{path.split(':')[0]} does not exist"
+        for fence in snippets.fences(post)
+        for path in fence.includes
+        if not (PROJECT.snippets_dir / path.split(":")[0]).is_file()
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_every_snippet_is_used():
+    included = {
+        (PROJECT.snippets_dir / path.split(":")[0]).resolve()
+        for post in POSTS
+        for fence in snippets.fences(post)
+        for path in fence.includes
+    }
+    unused = [_id(p) for p in snippets.snippet_files() if p.resolve() not in included]
+    assert not unused, (
+        "these snippets are not included by any post; include them or delete them: "
+        + ", ".join(unused)
+    )
+
+
+def test_snippets_belong_to_their_post():
+    # snippets/<slug>/ feeds docs/blog/posts/<slug>.md, so a reader finds one from the other.
+    strays = [
+        f"{_id(path)}: no post docs/blog/posts/{path.parent.name}.md for this folder"
+        for path in snippets.snippet_files()
+        if not snippets.post_for(path).is_file()
+    ]
+    assert not strays, "\n".join(strays)
+
+
+def test_every_expected_file_has_its_snippet():
+    orphans = [
+        _id(path)
+        for pattern in ("*/*.stdout", "*/*.stderr")
+        for path in PROJECT.snippets_dir.glob(pattern)
+        if not path.with_suffix(".py").is_file()
+    ]
+    assert not orphans, "expected-output files without a snippet: " + ", ".join(orphans)
