@@ -1,0 +1,85 @@
+"""Shared fixtures: a throwaway site that uses this project's executor."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import snippet_runner
+
+HOOKS = Path(snippet_runner.__file__).with_name("mkdocs_hooks.py")
+
+MINI_CONFIG = f"""\
+site_name: mini
+strict: true
+hooks:
+  - {HOOKS}
+markdown_extensions:
+  - pymdownx.snippets:
+      base_path: [snippets]
+      check_paths: true
+  - pymdownx.superfences:
+      custom_fences:
+        - name: python
+          class: python
+          validator: !!python/name:snippet_runner.fence.validator
+          format: !!python/name:snippet_runner.fence.formatter
+"""
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    site: Path
+
+    def page(self, slug: str) -> str:
+        return (self.site / "blog" / "posts" / slug / "index.html").read_text(encoding="utf-8")
+
+
+class MiniSite:
+    """A one-post MkDocs site in a temporary folder, built in a subprocess."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "docs" / "blog" / "posts").mkdir(parents=True)
+        (root / "snippets").mkdir()
+        (root / "mkdocs.yml").write_text(MINI_CONFIG)
+        (root / "docs" / "index.md").write_text("# mini\n")
+
+    def snippet(self, path: str, code: str, stdout: str | None = None, stderr: str | None = None):
+        file = self.root / "snippets" / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(code))
+        if stdout is not None:
+            file.with_suffix(".stdout").write_text(stdout)
+        if stderr is not None:
+            file.with_suffix(".stderr").write_text(stderr)
+        return file
+
+    def post(self, slug: str, body: str) -> Path:
+        path = self.root / "docs" / "blog" / "posts" / f"{slug}.md"
+        path.write_text(f"# {slug}\n\n" + textwrap.dedent(body))
+        return path
+
+    def build(self, timeout: float = 120) -> Build:
+        site = self.root / "site"
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+        )
+        return Build(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+@pytest.fixture
+def mini_site(tmp_path) -> MiniSite:
+    return MiniSite(tmp_path)
