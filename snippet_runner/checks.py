@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from . import settings
 from .process import RunResult
 
 #: Fence options this project adds to markdown-exec's own.
-OPTIONS = ("timeout", "hangs")
+OPTIONS = ("timeout", "hangs", "versions", "reason")
 
 
 class OptionError(ValueError):
@@ -21,6 +23,11 @@ class RunOptions:
     timeout: float = settings.DEFAULT_TIMEOUT
     hangs: bool = False
     returncode: int = 0
+    versions: str = ""  # a version specifier such as ">=3.12"; empty means all
+    reason: str = ""  # why the block is restricted, shown to the reader
+
+    def runs_on(self, version: str) -> bool:
+        return not self.versions or SpecifierSet(self.versions).contains(version)
 
     @classmethod
     def parse(cls, raw: Mapping[str, str], returncode: int = 0) -> RunOptions:
@@ -41,7 +48,20 @@ class RunOptions:
                 'hangs="true" needs an explicit timeout="SECONDS": the build stops '
                 "the example after that long and shows what it printed"
             )
-        return cls(timeout=timeout, hangs=hangs, returncode=int(returncode))
+        versions = raw.get("versions", "").strip()
+        try:
+            SpecifierSet(versions)
+        except InvalidSpecifier:
+            raise OptionError(f'versions="{versions}" is not a version specifier like ">=3.12"') from None
+        if versions and not raw.get("reason", "").strip():
+            raise OptionError(f'versions="{versions}" needs reason="..." telling the reader why')
+        return cls(
+            timeout=timeout,
+            hangs=hangs,
+            returncode=int(returncode),
+            versions=versions,
+            reason=raw.get("reason", "").strip(),
+        )
 
 
 def _tail(text: str) -> str:

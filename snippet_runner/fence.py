@@ -1,95 +1,69 @@
 """The markdown-exec formatter for ``python exec="on"`` blocks.
 
-mkdocs.yml points pymdownx.superfences at :func:`formatter` (with markdown-exec's
-own validator), so authors keep markdown-exec's fence syntax and options; this
-module only replaces *how* the code runs: as a script in a fresh interpreter.
+mkdocs.yml points pymdownx.superfences at :func:`formatter` with markdown-exec's
+own validator, so authors keep markdown-exec's fence syntax and options; this
+module only replaces *how* the code runs: as a script in a fresh interpreter,
+under every configured CPython version.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import sys
+from html import escape
+from pathlib import Path
 from typing import Any
 
 import markdown_exec
-from markdown_exec import ExecutionError, base_format, code_block
+from markdown_exec import ExecutionError, base_format
 
-from . import __version__, checks, expected, interpreter, settings
-from .process import RunResult, run_script
-from .snippets import SnippetIndex, post_for
+from . import checks, expected, interpreters, results, settings
+from .render import render
+from .snippets import SnippetIndex, executions, post_for
 
 # markdown-exec reports a failed block through its logger; route it into
 # MkDocs' logger so that `mkdocs build --strict` counts it and fails.
 markdown_exec.patch_loggers(lambda name: logging.getLogger(f"mkdocs.plugins.{name}"))
+log = logging.getLogger("mkdocs.plugins.snippet_runner")
 
 _layout = settings.PROJECT
 _index = SnippetIndex(_layout)
-# One run per block per build: Material's blog renders a post again for the
-# index, the archive and each category page.
-_results: dict[str, RunResult] = {}
-_build = 0
-_failed_in_build: dict[str, int] = {}
 
 
 def start_build(layout: settings.Layout | None = None) -> None:
-    """Forget failed runs, so the next build (or `mkdocs serve` reload) retries them."""
-    global _build, _layout, _index
-    _build += 1
+    """Before pages render: run every block of the site that has no known result.
+
+    Called by the MkDocs hook on each build and `mkdocs serve` reload. Blocks
+    run in parallel; rendering then only reads results.
+    """
+    global _layout, _index
     if layout is not None and layout != _layout:
         _layout, _index = layout, SnippetIndex(layout)
     _index.refresh()
-    for key, build in list(_failed_in_build.items()):
-        if build < _build:
-            _results.pop(key, None)
-            del _failed_in_build[key]
+    results.forget_failures()
+    jobs = []
+    for snippet, fences in executions(_layout).items():
+        if not snippet.is_file():
+            continue  # pymdownx.snippets reports the missing file, naming the post
+        for fence in fences:
+            try:
+                options = fence.run_options()
+            except checks.OptionError:
+                continue  # reported when the block renders
+            jobs += _jobs(snippet.read_text(encoding="utf-8"), snippet.name, options)
+    ran = results.run_all(jobs)
+    log.info(f"ran {ran} of {len(jobs)} snippet runs; the rest were cached")
 
 
-def run_key(code: str, name: str, options: checks.RunOptions, python: str) -> str:
-    """Everything that can change what a run prints."""
-    material = {
-        "executor": __version__,
-        "python": python,
-        "interpreter": interpreter.describe(python),
-        "environment": sorted(settings.run_environment("<tmp>").items()),
-        "name": name,
-        "timeout": options.timeout,
-        "code": code,
-    }
-    return hashlib.sha256(json.dumps(material).encode()).hexdigest()
+def _jobs(code: str, name: str, options: checks.RunOptions) -> list[results.Job]:
+    return [
+        results.Job(code, name, options, interpreter)
+        for interpreter in interpreters.available()
+        if options.runs_on(interpreter.version)
+    ]
 
 
-def _run_once(code: str, name: str, options: checks.RunOptions, python: str) -> RunResult:
-    key = run_key(code, name, options, python)
-    if key not in _results:
-        _results[key] = run_script(code, name=name, timeout=options.timeout, python=python)
-    return _results[key]
-
-
-def render(result: RunResult, options: checks.RunOptions, label: str, language: str) -> str:
-    """Markdown for the output: real stdout and stderr, labelled with the interpreter."""
-    status = ""
-    if result.returncode:
-        status = f" · exit status {result.returncode}"
-    blocks = []
-    if result.stderr:
-        blocks.append(code_block(language, result.stdout.rstrip("\n") or "(nothing)", title=f"stdout · {label}{status}"))
-        blocks.append(code_block(language, result.stderr.rstrip("\n"), title=f"stderr · {label}{status}"))
-    else:
-        blocks.append(code_block(language, result.stdout.rstrip("\n") or "(no output)", title=f"Output · {label}{status}"))
-    if result.timed_out:
-        blocks.append(
-            f'<p class="snippet-stopped">This example never finishes: the build stopped it '
-            f"after {options.timeout:g} seconds and killed all its processes. Above is "
-            f"everything it printed until then.</p>"
-        )
-    return "\n\n".join(blocks)
-
-
-def _where(snippet, block_id: str) -> str:
-    post = post_for(snippet, _layout)
-    text = f"{_layout.rel(post)}: snippet {_layout.rel(snippet)}"
+def _where(snippet: Path, block_id: str) -> str:
+    text = f"{_layout.rel(post_for(snippet, _layout))}: snippet {_layout.rel(snippet)}"
     return text + (f" (block '{block_id}')" if block_id else "")
 
 
@@ -105,18 +79,26 @@ def _run_block(code: str, raw_options: dict[str, str], returncode: int, block_id
     where = _where(snippet, block_id)
     try:
         options = checks.RunOptions.parse(raw_options, returncode)
-    except checks.OptionError as error:
+        jobs = _jobs(code, snippet.name, options)
+    except (checks.OptionError, interpreters.MissingInterpreter) as error:
         raise ExecutionError(f"{where}: {error}") from None
-    python = sys.executable
-    result = _run_once(code, snippet.name, options, python)
-    problem = checks.verdict(result, options)
-    if problem is None:
-        drift = expected.problems(snippet, result, root=_layout.root)
-        problem = "\n\n".join(drift) or None
-    if problem is not None:
-        _failed_in_build[run_key(code, snippet.name, options, python)] = _build
-        raise ExecutionError(f"{where}: {problem}")
-    return render(result, options, interpreter.describe(python), language)
+    if not jobs:
+        return (
+            f'<p class="snippet-versions">Not run in this build: it needs CPython '
+            f"{escape(options.versions)} ({escape(options.reason)}), which this machine "
+            "lacks.</p>"
+        )
+    outputs = {job.interpreter: results.get(job) for job in jobs}
+    problems = []
+    for interpreter, result in outputs.items():
+        problem = checks.verdict(result, options)
+        if problem is not None:
+            problems.append(f"under {interpreter.label} it {problem}")
+        else:
+            problems += expected.problems(snippet, result, interpreter.minor, root=_layout.root)
+    if problems:
+        raise ExecutionError(f"{where}:\n" + "\n\n".join(problems))
+    return render(outputs, options, language)
 
 
 def format_python(code: str, md: Any, **options: Any) -> str:

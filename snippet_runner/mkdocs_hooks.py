@@ -1,4 +1,4 @@
-"""MkDocs hooks: tell the executor which site it builds and where each build starts."""
+"""MkDocs hooks: tell the executor which site it builds, and run its blocks before rendering."""
 
 from __future__ import annotations
 

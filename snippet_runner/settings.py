@@ -1,10 +1,43 @@
-"""Every setting of the executor, written once."""
+"""Every setting of the executor, read once from pyproject.toml and the environment."""
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_CONFIG = tomllib.loads((_PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+_OURS = _CONFIG["tool"]["snippet-runner"]
+
+#: CPython versions every snippet runs under, oldest first.
+PYTHONS: list[str] = list(_OURS["pythons"])
+
+#: Seconds a block may run when its fence sets no ``timeout``.
+DEFAULT_TIMEOUT = float(_OURS["timeout"])
+
+#: Bytes of each stream kept for the page; the rest is counted, not stored,
+#: so a runaway print loop cannot produce a 100 MB page or eat the memory.
+OUTPUT_LIMIT = 64 * 1024
+
+#: Lines of stderr quoted in a build error.
+STDERR_TAIL_LINES = 20
+
+# Switches from the environment, so that CI and one-off builds can set them
+# without editing a file.
+#: SNIPPET_CACHE=off runs every block again, ignoring cached results.
+CACHE_ENABLED = os.environ.get("SNIPPET_CACHE", "on").lower() not in {"0", "off", "no", "false"}
+#: SNIPPET_PYTHONS_REQUIRED=1 (CI) makes a missing interpreter an error.
+PYTHONS_REQUIRED = os.environ.get("SNIPPET_PYTHONS_REQUIRED", "") not in {"", "0", "no", "false"}
+#: SNIPPET_PYTHONS="3.11 3.12" narrows the configured list for one run.
+if os.environ.get("SNIPPET_PYTHONS"):
+    PYTHONS = os.environ["SNIPPET_PYTHONS"].replace(",", " ").split()
+#: SNIPPET_JOBS=N bounds parallel runs (default: the setting, else the CPU count).
+JOBS = int(os.environ.get("SNIPPET_JOBS") or _OURS["jobs"] or os.cpu_count() or 1)
+
+#: SNIPPET_CACHE_DIR moves the cache (the executor's own tests use a temporary one).
+CACHE_DIR = Path(os.environ.get("SNIPPET_CACHE_DIR") or _PACKAGE_ROOT / _OURS["cache-dir"])
 
 
 @dataclass(frozen=True)
@@ -32,17 +65,7 @@ class Layout:
 
 
 #: This repository's layout (the package is installed in editable mode).
-PROJECT = Layout.from_root(Path(__file__).resolve().parent.parent)
-
-#: Seconds a block may run when its fence sets no ``timeout``.
-DEFAULT_TIMEOUT = 60.0
-
-#: Bytes of each stream kept for the page; the rest is counted, not stored,
-#: so a runaway print loop cannot produce a 100 MB page or eat the memory.
-OUTPUT_LIMIT = 64 * 1024
-
-#: Lines of stderr quoted in a build error.
-STDERR_TAIL_LINES = 20
+PROJECT = Layout.from_root(_PACKAGE_ROOT)
 
 
 def run_environment(tmpdir: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import RunOptions
+from .checks import OPTIONS, RunOptions
 from .settings import PROJECT, Layout
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
@@ -41,7 +41,8 @@ class Fence:
         return bool(lines) and all(_INCLUDE.match(line) for line in lines)
 
     def run_options(self) -> RunOptions:
-        return RunOptions.parse(self.options, int(self.options.get("returncode", 0)))
+        ours = {key: self.options[key] for key in OPTIONS if key in self.options}
+        return RunOptions.parse(ours, int(self.options.get("returncode", 0)))
 
 
 def parse_info(info: str) -> tuple[str, dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ import pytest
 
 import snippet_runner
 
+THIS_PYTHON = "%d.%d" % sys.version_info[:2]
 HOOKS = Path(snippet_runner.__file__).with_name("mkdocs_hooks.py")
 
 MINI_CONFIG = f"""\
@@ -29,6 +31,8 @@ markdown_extensions:
           class: python
           validator: !!python/name:snippet_runner.fence.validator
           format: !!python/name:snippet_runner.fence.formatter
+  - pymdownx.tabbed:
+      alternate_style: true
 """
 
 
@@ -67,7 +71,8 @@ class MiniSite:
         path.write_text(f"# {slug}\n\n" + textwrap.dedent(body))
         return path
 
-    def build(self, timeout: float = 120) -> Build:
+    def build(self, pythons: str = THIS_PYTHON, env: dict | None = None, timeout: float = 120) -> Build:
+        """Build with ``mkdocs build --strict``, running blocks under ``pythons`` only."""
         site = self.root / "site"
         proc = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
@@ -75,7 +80,14 @@ class MiniSite:
             capture_output=True,
             text=True,
             timeout=timeout,
-            env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+            env={
+                "PATH": os.environ["PATH"],
+                "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+                "NO_MKDOCS_2_WARNING": "1",
+                "SNIPPET_PYTHONS": pythons,
+                "SNIPPET_CACHE_DIR": str(self.root / "cache"),
+                **(env or {}),
+            },
         )
         return Build(proc.returncode, proc.stdout + proc.stderr, site)
 

@@ -7,14 +7,17 @@ the snippet.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from snippet_runner import checks, expected
+from snippet_runner import checks, expected, interpreters, results
 from snippet_runner.process import RunResult, run_script
+
+from .conftest import THIS_PYTHON
 
 FENCE = '```python exec="on" source="above" {options}\n--8<-- "demo/{name}.py"\n```\n'
 
@@ -174,10 +177,42 @@ def test_update_keeps_files_that_still_match(tmp_path):
     snippet = tmp_path / "x.py"
     snippet.write_text("")
     snippet.with_suffix(".stdout").write_text("pid ...\n")
-    assert expected.update(snippet, _result(stdout="pid 42\n", stderr="")) == []
+    assert expected.update(snippet, {"3.11": _result(stdout="pid 42\n", stderr="")}) == []
     assert snippet.with_suffix(".stdout").read_text() == "pid ...\n"
-    written = expected.update(snippet, _result(stdout="changed\n", stderr="warn\n"))
+    written = expected.update(snippet, {"3.11": _result(stdout="changed\n", stderr="warn\n")})
     assert written == [snippet.with_suffix(".stdout"), snippet.with_suffix(".stderr")]
+
+
+def test_versions_that_differ_get_their_own_expected_file(tmp_path):
+    snippet = tmp_path / "x.py"
+    snippet.write_text("")
+    old, new = _result(stdout="old\n", stderr=""), _result(stdout="new\n", stderr="")
+    expected.update(snippet, {"3.11": old, "3.12": new, "3.13": new})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.3.11.stdout", "x.py", "x.stdout"]
+    assert (tmp_path / "x.stdout").read_text() == "new\n"
+    assert (tmp_path / "x.3.11.stdout").read_text() == "old\n"
+    assert expected.problems(snippet, old, "3.11", root=tmp_path) == []
+    assert expected.problems(snippet, new, "3.13", root=tmp_path) == []
+    (drift,) = expected.problems(snippet, old, "3.12", root=tmp_path)
+    assert "stdout of CPython 3.12 no longer matches x.stdout" in drift
+    # 3.11 now prints what the others print: its own file goes.
+    expected.update(snippet, {"3.11": new, "3.12": new})
+    assert not (tmp_path / "x.3.11.stdout").exists()
+
+
+def test_the_cache_key_covers_code_options_and_interpreter():
+    here = interpreters.find(THIS_PYTHON)
+    other = dataclasses.replace(here, path="/elsewhere/python", version=here.version + "1")
+    job = results.Job("print(1)", "a.py", checks.RunOptions(), here)
+    changed = [
+        dataclasses.replace(job, code="print(2)"),
+        dataclasses.replace(job, name="b.py"),
+        dataclasses.replace(job, options=checks.RunOptions(timeout=5)),
+        dataclasses.replace(job, interpreter=other),
+    ]
+    assert len({job.key, *(c.key for c in changed)}) == 5
+    # Options that do not change the run (a declared exit code) share the result.
+    assert dataclasses.replace(job, options=checks.RunOptions(returncode=1)).key == job.key
 
 
 # -- whole builds --------------------------------------------------------------
@@ -306,8 +341,106 @@ def test_spawn_at_build_time(mini_site):
     assert "[2, 4]" in build.page("demo") and "[6]" in build.page("demo")
 
 
-def test_pid_of_build_is_not_left_with_children():
-    # Sanity check of the helper used above: our own pid is alive.
+def test_alive_helper_tells_live_from_dead():
+    # The process tests above rely on it.
     assert _alive(os.getpid())
     assert not _alive(2**22 + 1)
-    assert Path("/proc/self").exists()
+
+
+# -- caching, parallel runs, every interpreter -----------------------------------
+
+COUNTING = "open({path!r}, 'a').write('run\\n')\nprint('counted')\n"
+
+
+def test_cache_reruns_only_what_changed(mini_site, tmp_path):
+    counter = tmp_path / "runs"
+    mini_site.snippet("demo/count.py", COUNTING.format(path=str(counter)), stdout="counted\n")
+    post = mini_site.post("demo", fence("count"))
+    assert mini_site.build().returncode == 0
+    assert mini_site.build().returncode == 0
+    assert counter.read_text() == "run\n", "an unchanged snippet ran again"
+    post.write_text(post.read_text() + "\nSome more prose.\n")
+    assert mini_site.build().returncode == 0
+    assert counter.read_text() == "run\n", "a prose edit re-ran a snippet"
+    post.write_text(fence("count", 'timeout="30"'))
+    assert mini_site.build().returncode == 0
+    assert counter.read_text() == "run\n" * 2, "a changed option did not re-run"
+    (mini_site.root / "snippets/demo/count.py").write_text(
+        COUNTING.format(path=str(counter)) + "# edited\n"
+    )
+    assert mini_site.build().returncode == 0
+    assert counter.read_text() == "run\n" * 3, "a changed snippet did not re-run"
+    assert mini_site.build(env={"SNIPPET_CACHE": "off"}).returncode == 0
+    assert counter.read_text() == "run\n" * 4, "SNIPPET_CACHE=off did not re-run"
+
+
+def test_blocks_run_in_parallel_before_rendering(mini_site, tmp_path):
+    code = (
+        "import time\n"
+        "open({path!r}, 'a').write(f'start {{time.time()}}\\n')\n"
+        "time.sleep(1.5)\n"
+        "open({path!r}, 'a').write(f'end {{time.time()}}\\n')\n"
+    )
+    for name in ("a", "b"):
+        mini_site.snippet(f"demo/{name}.py", code.format(path=str(tmp_path / name)), stdout="")
+    mini_site.post("demo", fence("a") + fence("b"))
+    assert mini_site.build(env={"SNIPPET_JOBS": "2"}).returncode == 0
+    times = {n: dict(line.split() for line in (tmp_path / n).read_text().splitlines()) for n in "ab"}
+    # Each started before the other ended: they overlapped.
+    assert float(times["a"]["start"]) < float(times["b"]["end"])
+    assert float(times["b"]["start"]) < float(times["a"]["end"])
+
+
+OTHER_PYTHON = next(
+    (m for m in ("3.12", "3.13", "3.10", "3.9") if m != THIS_PYTHON and interpreters.find(m)), None
+)
+needs_two = pytest.mark.skipif(OTHER_PYTHON is None, reason="needs a second CPython installed")
+
+
+@needs_two
+def test_same_output_everywhere_is_shown_once_with_a_range(mini_site):
+    mini_site.snippet("demo/same.py", "print('same')\n", stdout="same\n")
+    mini_site.post("demo", fence("same"))
+    build = mini_site.build(pythons=f"{THIS_PYTHON} {OTHER_PYTHON}")
+    assert build.returncode == 0, build.log
+    low, high = sorted([THIS_PYTHON, OTHER_PYTHON], key=lambda m: int(m.split(".")[1]))
+    page = build.page("demo")
+    assert page.count("Output · CPython") == 1
+    assert f"CPython {low}" in page and f"{high} · Linux" in page
+
+
+@needs_two
+def test_outputs_that_differ_get_a_tab_per_version(mini_site):
+    code = "import sys\nprint('minor', sys.version_info[1])\n"
+    mini_site.snippet("demo/which.py", code, stdout="minor ...\n")
+    mini_site.post("demo", fence("which"))
+    build = mini_site.build(pythons=f"{THIS_PYTHON} {OTHER_PYTHON}")
+    assert build.returncode == 0, build.log
+    page = build.page("demo")
+    for minor in (THIS_PYTHON, OTHER_PYTHON):
+        assert f"CPython {minor}</label>" in page
+        assert f"minor {minor.split('.')[1]}" in page
+
+
+@needs_two
+def test_a_block_can_be_restricted_to_some_versions(mini_site):
+    newer = max([THIS_PYTHON, OTHER_PYTHON], key=lambda m: int(m.split(".")[1]))
+    mini_site.snippet("demo/new.py", "import sys\nprint(sys.version_info[:2])\n", stdout="(3, ...)\n")
+    spec = f'versions=">={newer}" reason="the feature arrived in {newer}"'
+    mini_site.post("demo", fence("new", spec))
+    build = mini_site.build(pythons=f"{THIS_PYTHON} {OTHER_PYTHON}")
+    assert build.returncode == 0, build.log
+    page = build.page("demo")
+    assert f"Runs on CPython &gt;={newer} only: the feature arrived in {newer}" in page
+    assert page.count("Output · CPython") == 1 and f"CPython {newer}." in page
+
+
+def test_missing_interpreter_is_one_line_locally_and_an_error_when_required(mini_site):
+    mini_site.snippet("demo/hello.py", "print('hi')\n", stdout="hi\n")
+    mini_site.post("demo", fence("hello"))
+    build = mini_site.build(pythons=f"{THIS_PYTHON} 3.99")
+    assert build.returncode == 0, build.log
+    assert build.log.count("CPython 3.99 not found") == 1
+    build = mini_site.build(pythons=f"{THIS_PYTHON} 3.99", env={"SNIPPET_PYTHONS_REQUIRED": "1"})
+    assert build.returncode == 1
+    assert "CPython 3.99 not found" in build.log and "SNIPPET_PYTHONS_REQUIRED" in build.log

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from snippet_runner import snippets
+from snippet_runner import expected, snippets
 from snippet_runner.settings import PROJECT
 
 POSTS = snippets.posts()
@@ -94,6 +94,6 @@ def test_every_expected_file_has_its_snippet():
         _id(path)
         for pattern in ("*/*.stdout", "*/*.stderr")
         for path in PROJECT.snippets_dir.glob(pattern)
-        if not path.with_suffix(".py").is_file()
+        if not expected.snippet_of(path).is_file()
     ]
     assert not orphans, "expected-output files without a snippet: " + ", ".join(orphans)

@@ -1,7 +1,8 @@
-"""Every snippet runs as a real script, matches its expected output, and is linted.
+"""Every snippet runs as a real script under every configured CPython, matches its
+expected output, and is linted.
 
-Test ids are the snippet paths, e.g.
-``tests/test_snippets.py::test_output[snippets/caution-with-classes/chunks.py]``.
+Test ids name the snippet and the version, e.g.
+``tests/test_snippets.py::test_output[snippets/caution-with-classes/chunks.py-3.12]``.
 ``pytest --update-examples`` rewrites expected outputs and reformats snippets.
 """
 
@@ -10,8 +11,7 @@ from __future__ import annotations
 import pytest
 from pytest_examples import CodeExample, EvalExample
 
-from snippet_runner import checks, expected, interpreter, snippets
-from snippet_runner.process import run_script
+from snippet_runner import checks, expected, interpreters, results, settings, snippets
 from snippet_runner.settings import PROJECT
 
 EXECUTIONS = snippets.executions()
@@ -21,24 +21,59 @@ def _id(path) -> str:
     return str(PROJECT.rel(path))
 
 
-@pytest.mark.parametrize("snippet", sorted(EXECUTIONS), ids=_id)
-def test_output(snippet, request):
+def _options(snippet) -> checks.RunOptions:
     fences = EXECUTIONS[snippet]
     where = ", ".join(f"{PROJECT.rel(f.post)}:{f.line}" for f in fences)
     assert snippet.is_file(), f"{where} executes {_id(snippet)}, which does not exist"
     options = {fence.run_options() for fence in fences}
     assert len(options) == 1, f"{where} run {_id(snippet)} with different options: {options}"
-    (opts,) = options
+    return options.pop()
 
-    result = run_script(snippet.read_text(encoding="utf-8"), name=snippet.name, timeout=opts.timeout)
 
-    problem = checks.verdict(result, opts)
-    assert problem is None, f"{_id(snippet)} (run by {where}) {problem}"
+def _job(snippet, interpreter) -> results.Job:
+    code = snippet.read_text(encoding="utf-8")
+    return results.Job(code, snippet.name, _options(snippet), interpreter)
+
+
+@pytest.fixture(scope="session")
+def available() -> dict[str, interpreters.Interpreter]:
+    """The configured interpreters found here; every snippet's runs start in parallel."""
+    found = {i.minor: i for i in interpreters.available()}
+    jobs = [
+        _job(snippet, interpreter)
+        for snippet in EXECUTIONS
+        if snippet.is_file()
+        for interpreter in found.values()
+        if _options(snippet).runs_on(interpreter.version)
+    ]
+    results.run_all(jobs)
+    return found
+
+
+@pytest.mark.parametrize("minor", settings.PYTHONS)
+@pytest.mark.parametrize("snippet", sorted(EXECUTIONS), ids=_id)
+def test_output(snippet, minor, available, request):
+    options = _options(snippet)
+    if minor not in available:
+        pytest.skip(f"CPython {minor} is not installed here (CI requires every version)")
+    interpreter = available[minor]
+    if not options.runs_on(interpreter.version):
+        pytest.skip(f"the post runs this snippet on CPython {options.versions} only")
+
+    result = results.get(_job(snippet, interpreter))
+
+    problem = checks.verdict(result, options)
+    assert problem is None, f"{_id(snippet)} under {interpreter.label} {problem}"
     if request.config.getoption("update_examples"):
-        for path in expected.update(snippet, result):
-            print(f"rewrote {_id(path)} from {interpreter.describe()}")
-    drift = expected.problems(snippet, result, root=PROJECT.root)
-    assert not drift, f"{_id(snippet)} (run by {where}):\n" + "\n".join(drift)
+        everyone = {
+            m: results.get(_job(snippet, i))
+            for m, i in available.items()
+            if options.runs_on(i.version)
+        }
+        for path in expected.update(snippet, everyone):
+            print(f"rewrote {_id(path)}")
+    drift = expected.problems(snippet, result, minor, root=PROJECT.root)
+    assert not drift, f"{_id(snippet)} under {interpreter.label}:\n" + "\n".join(drift)
 
 
 class _SnippetFile(CodeExample):
@@ -49,7 +84,7 @@ class _SnippetFile(CodeExample):
 
 @pytest.mark.parametrize("snippet", snippets.snippet_files(), ids=_id)
 def test_lint(snippet, eval_example: EvalExample):
-    eval_example.set_config(line_length=88, target_version="py310", isort=True)
+    eval_example.set_config(line_length=88, target_version="py39", isort=True)
     example = _SnippetFile.create(snippet.read_text(encoding="utf-8"), path=snippet)
     if eval_example.update_examples:
         eval_example.format(example)
