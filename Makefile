@@ -4,15 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test update-examples clean
+.PHONY: help install serve build test update-examples new-post zensical bench screenshots clean
 
 help:
 	@echo "make serve            set up, then preview the site with live reload"
 	@echo "make test             set up, then run every test (strict build included)"
 	@echo "make build            set up, then build the site into site/ (strict)"
+	@echo "make zensical         build the same sources with Zensical into site/"
 	@echo "make update-examples  rewrite expected outputs after a deliberate change"
-	@echo "make clean            remove the virtualenv and build output"
+	@echo "make new-post SLUG=x  start a post (draft) and its snippet folder"
+	@echo "make bench            time the build four ways and print ratios"
+	@echo "make clean            remove the virtualenv, caches and build output"
+
+install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.X)")'
@@ -25,8 +31,15 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
+# Built aside and moved into place only when the strict build passes, so a
+# failed build never leaves a half-written site/ behind.
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	rm -rf site.partial
+	$(BIN)/mkdocs build --strict -d site.partial || { rm -rf site.partial; exit 1; }
+	rm -rf site && mv site.partial site
+
+zensical: $(STAMP)
+	$(BIN)/python scripts/zensical_build.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -34,5 +47,11 @@ test: $(STAMP)
 update-examples: $(STAMP)
 	$(BIN)/python -m pytest --update-examples tests/test_snippets.py
 
+new-post: $(STAMP)
+	$(BIN)/python scripts/new_post.py $(SLUG)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site site.partial .pytest_cache .cache

@@ -39,9 +39,7 @@ class RunOptions:
             except ValueError:
                 timeout = -1.0
             if not timeout > 0:
-                raise OptionError(
-                    f'timeout="{raw["timeout"]}" is not a positive number of seconds'
-                )
+                raise OptionError(f'timeout="{raw["timeout"]}" is not a positive number of seconds')
         hangs = str(raw.get("hangs", "no")).lower() not in {"", "no", "off", "false", "0"}
         if hangs and "timeout" not in raw:
             raise OptionError(
@@ -52,7 +50,9 @@ class RunOptions:
         try:
             SpecifierSet(versions)
         except InvalidSpecifier:
-            raise OptionError(f'versions="{versions}" is not a version specifier like ">=3.12"') from None
+            raise OptionError(
+                f'versions="{versions}" is not a version specifier like ">=3.12"'
+            ) from None
         if versions and not raw.get("reason", "").strip():
             raise OptionError(f'versions="{versions}" needs reason="..." telling the reader why')
         return cls(
@@ -75,8 +75,7 @@ def verdict(result: RunResult, options: RunOptions) -> str | None:
         return (
             f"timed out after {options.timeout:g} s; all its processes were killed. "
             f'Make it finish, raise the limit with timeout="SECONDS", or declare '
-            f'hangs="true" if it is meant to hang.\nLast lines of stderr:\n'
-            + _tail(result.stderr)
+            f'hangs="true" if it is meant to hang.\nLast lines of stderr:\n' + _tail(result.stderr)
         )
     if options.hangs and not result.timed_out:
         return (

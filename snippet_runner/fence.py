@@ -8,6 +8,7 @@ under every configured CPython version.
 
 from __future__ import annotations
 
+import json
 import logging
 from html import escape
 from pathlib import Path
@@ -25,7 +26,10 @@ from .snippets import SnippetIndex, executions, post_for
 markdown_exec.patch_loggers(lambda name: logging.getLogger(f"mkdocs.plugins.{name}"))
 log = logging.getLogger("mkdocs.plugins.snippet_runner")
 
-_layout = settings.PROJECT
+# MkDocs' hook sets the layout of the site it builds; Zensical runs no hooks but
+# builds from the project folder.
+_here = Path.cwd()
+_layout = settings.Layout.from_root(_here) if (_here / "mkdocs.yml").is_file() else settings.PROJECT
 _index = SnippetIndex(_layout)
 
 
@@ -39,6 +43,9 @@ def start_build(layout: settings.Layout | None = None) -> None:
     if layout is not None and layout != _layout:
         _layout, _index = layout, SnippetIndex(layout)
     _index.refresh()
+    if not settings.EXECUTE:
+        log.info("SNIPPET_EXECUTE=off: no example runs in this build; outputs are missing")
+        return
     results.forget_failures()
     jobs = []
     for snippet, fences in executions(_layout).items():
@@ -67,7 +74,9 @@ def _where(snippet: Path, block_id: str) -> str:
     return text + (f" (block '{block_id}')" if block_id else "")
 
 
-def _run_block(code: str, raw_options: dict[str, str], returncode: int, block_id: str, language: str) -> str:
+def _run_block(
+    code: str, raw_options: dict[str, str], returncode: int, block_id: str, language: str
+) -> str:
     snippet = _index.find(code)
     if snippet is None:
         first = code.strip().splitlines()[0] if code.strip() else "(empty block)"
@@ -97,8 +106,19 @@ def _run_block(code: str, raw_options: dict[str, str], returncode: int, block_id
         else:
             problems += expected.problems(snippet, result, interpreter.minor, root=_layout.root)
     if problems:
+        _record_failure(where, problems)
         raise ExecutionError(f"{where}:\n" + "\n\n".join(problems))
     return render(outputs, options, language)
+
+
+def _record_failure(where: str, problems: list[str]) -> None:
+    """Append a failed block to $SNIPPET_FAILURES_FILE, if set.
+
+    Zensical logs a failed block but still exits 0; its wrapper reads this file.
+    """
+    if settings.FAILURES_FILE:
+        with open(settings.FAILURES_FILE, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"where": where, "problems": problems}) + "\n")
 
 
 def format_python(code: str, md: Any, **options: Any) -> str:
@@ -108,9 +128,13 @@ def format_python(code: str, md: Any, **options: Any) -> str:
     output_language = options.pop("result", "") or "text"
     options.pop("html", None)
 
-    def run(source: str, returncode: int = 0, session: str | None = None, id: str = "", **_: Any) -> str:  # noqa: A002
+    def run(
+        source: str, returncode: int = 0, session: str | None = None, id: str = "", **_: Any
+    ) -> str:  # noqa: A002
         if session:
             raise ExecutionError('session="..." does not apply: every block runs as its own script')
+        if not settings.EXECUTE:
+            return ""
         return _run_block(source, ours, returncode, id or extra.get("title", ""), output_language)
 
     return base_format(language="python", run=run, code=code, md=md, extra=extra, **options)
@@ -121,7 +145,9 @@ markdown_exec.formatters["python"] = format_python
 markdown_exec.formatters["py"] = format_python
 
 
-def formatter(source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any) -> str:
+def formatter(
+    source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any
+) -> str:
     """The superfences ``format`` entry point named in mkdocs.yml."""
     return markdown_exec.formatter(source, language, css_class, options, md, **kwargs)
 

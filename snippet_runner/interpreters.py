@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import platform
@@ -40,13 +41,47 @@ class Interpreter:
         return f"{self.implementation} {self.version} · {platform.system()}"
 
 
-def _probe(path: str) -> Interpreter | None:
+def _stamp(path: str) -> str:
+    # A reinstalled or upgraded interpreter has a new binary: a new stamp.
+    real = Path(path).resolve()
+    stat = real.stat()
+    return f"{real}|{stat.st_mtime_ns}|{stat.st_size}"
+
+
+def _ask(path: str) -> str | None:
+    """What the interpreter says of itself, remembered on disk by its stamp.
+
+    Asking costs an interpreter start-up (~0.1 s each); a warm build must not pay it.
+    """
+    memo_file = settings.CACHE_DIR / "interpreters.json"
     try:
-        out = subprocess.run(
+        memo = json.loads(memo_file.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    try:
+        stamp = _stamp(path)
+    except OSError:
+        return None
+    if stamp in memo:
+        return memo[stamp] or None
+    try:
+        answer = subprocess.run(
             [path, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=20, check=True
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return None  # e.g. a pyenv shim that refuses to run an unselected version
+        answer = ""  # e.g. a pyenv shim that refuses to run an unselected version
+    memo[stamp] = answer
+    memo_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = memo_file.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(memo))
+    os.replace(tmp, memo_file)
+    return answer or None
+
+
+def _probe(path: str) -> Interpreter | None:
+    out = _ask(path)
+    if out is None:
+        return None
     implementation, version, minor = out.split("|")
     key = tuple(int(part) for part in minor.split("."))
     return Interpreter(key, minor, version, implementation, str(Path(path).resolve()))

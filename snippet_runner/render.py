@@ -18,7 +18,11 @@ def _blocks(result: RunResult, label: str, language: str) -> str:
         return code_block(language, text, title=f"Output · {label}{status}")
     return "\n\n".join(
         [
-            code_block(language, result.stdout.rstrip("\n") or "(nothing)", title=f"stdout · {label}{status}"),
+            code_block(
+                language,
+                result.stdout.rstrip("\n") or "(nothing)",
+                title=f"stdout · {label}{status}",
+            ),
             code_block(language, result.stderr.rstrip("\n"), title=f"stderr · {label}{status}"),
         ]
     )
@@ -48,7 +52,10 @@ def render(
         parts.append(
             tabbed(
                 *(
-                    (f"CPython {versions(group)}", _blocks(results[group[0]], span(group), language))
+                    (
+                        f"CPython {versions(group)}",
+                        _blocks(results[group[0]], span(group), language),
+                    )
                     for group in groups.values()
                 )
             )

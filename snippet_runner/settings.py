@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _CONFIG = tomllib.loads((_PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -26,6 +27,9 @@ STDERR_TAIL_LINES = 20
 
 # Switches from the environment, so that CI and one-off builds can set them
 # without editing a file.
+#: SNIPPET_EXECUTE=off shows sources without running them (the benchmark's baseline;
+#: never for publishing, since outputs are then missing).
+EXECUTE = os.environ.get("SNIPPET_EXECUTE", "on").lower() not in {"0", "off", "no", "false"}
 #: SNIPPET_CACHE=off runs every block again, ignoring cached results.
 CACHE_ENABLED = os.environ.get("SNIPPET_CACHE", "on").lower() not in {"0", "off", "no", "false"}
 #: SNIPPET_PYTHONS_REQUIRED=1 (CI) makes a missing interpreter an error.
@@ -36,6 +40,8 @@ if os.environ.get("SNIPPET_PYTHONS"):
 #: SNIPPET_JOBS=N bounds parallel runs (default: the setting, else the CPU count).
 JOBS = int(os.environ.get("SNIPPET_JOBS") or _OURS["jobs"] or os.cpu_count() or 1)
 
+#: SNIPPET_FAILURES_FILE collects failed blocks, one JSON line each (for Zensical).
+FAILURES_FILE = os.environ.get("SNIPPET_FAILURES_FILE", "")
 #: SNIPPET_CACHE_DIR moves the cache (the executor's own tests use a temporary one).
 CACHE_DIR = Path(os.environ.get("SNIPPET_CACHE_DIR") or _PACKAGE_ROOT / _OURS["cache-dir"])
 

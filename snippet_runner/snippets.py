@@ -120,8 +120,7 @@ class SnippetIndex:
 
     def refresh(self) -> None:
         self._by_text = {
-            normalise(path.read_text(encoding="utf-8")): path
-            for path in snippet_files(self.layout)
+            normalise(path.read_text(encoding="utf-8")): path for path in snippet_files(self.layout)
         }
 
     def find(self, code: str) -> Path | None:

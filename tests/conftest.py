@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import snippet_runner
+from snippet_runner.settings import PROJECT
 
 THIS_PYTHON = "%d.%d" % sys.version_info[:2]
 HOOKS = Path(snippet_runner.__file__).with_name("mkdocs_hooks.py")
@@ -71,7 +73,9 @@ class MiniSite:
         path.write_text(f"# {slug}\n\n" + textwrap.dedent(body))
         return path
 
-    def build(self, pythons: str = THIS_PYTHON, env: dict | None = None, timeout: float = 120) -> Build:
+    def build(
+        self, pythons: str = THIS_PYTHON, env: dict | None = None, timeout: float = 120
+    ) -> Build:
         """Build with ``mkdocs build --strict``, running blocks under ``pythons`` only."""
         site = self.root / "site"
         proc = subprocess.run(
@@ -95,3 +99,37 @@ class MiniSite:
 @pytest.fixture
 def mini_site(tmp_path) -> MiniSite:
     return MiniSite(tmp_path)
+
+
+# -- the real site -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The project's site, built once per test session with `mkdocs build --strict`."""
+    site = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
+        cwd=PROJECT.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, "mkdocs build --strict failed:\n" + proc.stderr[-6000:]
+    return site
+
+
+def copy_of_project(dest: Path) -> Path:
+    """The project's working tree (tracked and new files, nothing ignored) in ``dest``."""
+    names = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT.root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    for name in names:
+        if (PROJECT.root / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT.root / name, dest / name)
+    return dest

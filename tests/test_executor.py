@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from pathlib import Path
 
 import pytest
 
@@ -320,7 +319,7 @@ def test_inline_executed_code_fails_with_instructions(mini_site):
     build = mini_site.build()
     assert build.returncode == 1
     assert "must include one whole snippet file" in build.log
-    assert "print(\"typed inline\")" in build.log
+    assert 'print("typed inline")' in build.log
 
 
 def test_spawn_at_build_time(mini_site):
@@ -385,7 +384,9 @@ def test_blocks_run_in_parallel_before_rendering(mini_site, tmp_path):
         mini_site.snippet(f"demo/{name}.py", code.format(path=str(tmp_path / name)), stdout="")
     mini_site.post("demo", fence("a") + fence("b"))
     assert mini_site.build(env={"SNIPPET_JOBS": "2"}).returncode == 0
-    times = {n: dict(line.split() for line in (tmp_path / n).read_text().splitlines()) for n in "ab"}
+    times = {
+        n: dict(line.split() for line in (tmp_path / n).read_text().splitlines()) for n in "ab"
+    }
     # Each started before the other ended: they overlapped.
     assert float(times["a"]["start"]) < float(times["b"]["end"])
     assert float(times["b"]["start"]) < float(times["a"]["end"])
@@ -425,7 +426,9 @@ def test_outputs_that_differ_get_a_tab_per_version(mini_site):
 @needs_two
 def test_a_block_can_be_restricted_to_some_versions(mini_site):
     newer = max([THIS_PYTHON, OTHER_PYTHON], key=lambda m: int(m.split(".")[1]))
-    mini_site.snippet("demo/new.py", "import sys\nprint(sys.version_info[:2])\n", stdout="(3, ...)\n")
+    mini_site.snippet(
+        "demo/new.py", "import sys\nprint(sys.version_info[:2])\n", stdout="(3, ...)\n"
+    )
     spec = f'versions=">={newer}" reason="the feature arrived in {newer}"'
     mini_site.post("demo", fence("new", spec))
     build = mini_site.build(pythons=f"{THIS_PYTHON} {OTHER_PYTHON}")

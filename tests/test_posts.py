@@ -47,7 +47,7 @@ def test_python_fences_run_snippet_files(post):
 def test_no_hand_typed_output(post):
     typed = [
         f"{_where(fence)}: a hand-written ```{fence.language} block. Output on this site is "
-        "printed by a snippet: put the program in snippets/ and include it with exec=\"on\"."
+        'printed by a snippet: put the program in snippets/ and include it with exec="on".'
         for fence in snippets.fences(post)
         if fence.language in OUTPUT_LANGUAGES and not fence.executed
     ]
