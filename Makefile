@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve build test update-examples new-post zensical bench screenshots clean
+.PHONY: help install chromium serve build test update-examples new-post zensical bench screenshots clean
 
 help:
 	@echo "make serve            set up, then preview the site with live reload"
@@ -41,7 +41,21 @@ build: $(STAMP)
 zensical: $(STAMP)
 	$(BIN)/python scripts/zensical_build.py
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a downloaded browser). Where
+# it cannot be installed they are reported as skipped, with the reason.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  if command -v apt-get >/dev/null && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q >/dev/null 2>&1 && \
+	      $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "could not install chromium: the browser tests will be skipped"; \
+	  else echo "no apt-get or no root: the browser tests will be skipped"; fi; \
+	fi
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 update-examples: $(STAMP)

@@ -1,9 +1,11 @@
 """Committed expected outputs: one reviewable file per stream, next to the snippet.
 
 ``snippets/<slug>/<name>.py`` has ``<name>.stdout`` and, when it writes to
-stderr, ``<name>.stderr``. Where a CPython version prints something else, that
-version has its own file, e.g. ``<name>.3.13.stdout``; the plain file holds
-what the other versions print.
+stderr, ``<name>.stderr``: what the oldest supported CPython prints. Where a
+newer version starts printing something else, a file named after it holds the
+new output, e.g. ``<name>.3.13.stdout``, and applies to that version and every
+later one (until a later file takes over): behaviour changes are recorded
+where they happen, and a new release inherits the newest behaviour.
 
 A line that is exactly ``...`` matches any number of lines; ``...`` inside a
 line matches any text on that line (timings, pids, paths).
@@ -16,7 +18,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections import Counter
 from pathlib import Path
 
 from .process import RunResult
@@ -39,15 +40,33 @@ def _read(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+def _key(minor: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in minor.split("."))
+
+
+def _versioned(snippet: Path, stream: str) -> dict[str, Path]:
+    """The version-specific files of a snippet's stream: {"3.13": path}."""
+    pattern = re.compile(rf"{re.escape(snippet.stem)}\.(\d+\.\d+)\.{stream}")
+    return {
+        m.group(1): path
+        for path in snippet.parent.glob(f"{snippet.stem}.*.{stream}")
+        if (m := pattern.fullmatch(path.name))
+    }
+
+
 def expected_for(snippet: Path, stream: str, minor: str) -> tuple[Path, str | None]:
     """The file that holds what ``minor`` should print, and its text.
 
-    No file at all means "nothing" for stderr, and "not written yet" for stdout.
+    That is the file of the newest version up to ``minor``, else the plain
+    file. No file at all means "nothing" for stderr, "not written yet" for stdout.
     """
-    for path in (path_for(snippet, stream, minor), path_for(snippet, stream)):
-        if (text := _read(path)) is not None:
-            return path, text
-    return path_for(snippet, stream), ("" if stream == "stderr" else None)
+    earlier = [v for v in _versioned(snippet, stream) if _key(v) <= _key(minor)]
+    if earlier:
+        path = path_for(snippet, stream, max(earlier, key=_key))
+        return path, _read(path)
+    path = path_for(snippet, stream)
+    text = _read(path)
+    return path, ("" if text is None and stream == "stderr" else text)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,30 +120,37 @@ def problems(snippet: Path, result: RunResult, minor: str, *, root: Path) -> lis
 def update(snippet: Path, results: dict[str, RunResult]) -> list[Path]:
     """Rewrite what no longer matches, given each available version's result.
 
-    The plain file keeps what most versions print (the newest wins a tie);
-    a version that prints something else gets its own file. Files of versions
-    that did not run here are left alone. Returns the files written or removed.
+    The plain file gets the oldest version's output; a newer version whose
+    output differs from what it inherits gets its own file. A file that still
+    matches is kept as it is, so hand-placed wildcards survive. Files of
+    versions that did not run here are left alone. Returns the files written
+    or removed.
     """
     changed = []
     for stream in STREAMS:
-        outputs = {minor: getattr(result, stream) for minor, result in results.items()}
+        minors = sorted(results, key=_key)
+        outputs = {minor: getattr(results[minor], stream) for minor in minors}
         base_path = path_for(snippet, stream)
-        base = _read(base_path)
-        if base is None and stream == "stderr":
-            base = ""
-        if base is None or not any(matches(base, text) for text in outputs.values()):
-            counts = Counter(outputs.values())
-            base = max(reversed(list(outputs.values())), key=counts.__getitem__)
-            changed += _write(base_path, base, stream)
-        for minor, text in outputs.items():
+        current = _read(base_path)
+        if current is None and stream == "stderr":
+            current = ""
+        if current is None or not matches(current, outputs[minors[0]]):
+            current = outputs[minors[0]]
+            changed += _write(base_path, current, stream)
+        for minor in minors[1:]:
             own = path_for(snippet, stream, minor)
-            if matches(base, text):
+            text = outputs[minor]
+            mine = _read(own)
+            if mine is not None and matches(mine, text) and mine != current:
+                current = mine
+            elif matches(current, text):  # inherited: its own file is redundant
                 if own.exists():
                     own.unlink()
                     changed.append(own)
-            elif (current := _read(own)) is None or not matches(current, text):
+            else:
                 own.write_text(text, encoding="utf-8")
                 changed.append(own)
+                current = text
     return changed
 
 

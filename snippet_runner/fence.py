@@ -18,7 +18,7 @@ import markdown_exec
 from markdown_exec import ExecutionError, base_format
 
 from . import checks, expected, interpreters, results, settings
-from .render import render
+from .render import links, render
 from .snippets import SnippetIndex, executions, post_for
 
 # markdown-exec reports a failed block through its logger; route it into
@@ -108,7 +108,8 @@ def _run_block(
     if problems:
         _record_failure(where, problems)
         raise ExecutionError(f"{where}:\n" + "\n\n".join(problems))
-    return render(outputs, options, language)
+    footer = links(snippet.name, _layout.download_url(snippet), _layout.source_url(snippet))
+    return render(outputs, options, language, footer)
 
 
 def _record_failure(where: str, problems: list[str]) -> None:

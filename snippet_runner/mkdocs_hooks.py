@@ -1,8 +1,10 @@
-"""MkDocs hooks: tell the executor which site it builds, and run its blocks before rendering."""
+"""MkDocs hooks: run every example before pages render, and add the series navigation."""
 
 from __future__ import annotations
 
-from snippet_runner import fence
+from pathlib import Path
+
+from snippet_runner import fence, series
 from snippet_runner.settings import Layout
 
 _layout: Layout | None = None
@@ -16,3 +18,16 @@ def on_config(config, **kwargs):  # noqa: ARG001
 
 def on_pre_build(config, **kwargs) -> None:  # noqa: ARG001
     fence.start_build(_layout)
+
+
+def on_page_markdown(markdown: str, page, config, **kwargs) -> str:  # noqa: ARG001
+    settings = config.extra.get("series")
+    if not settings:
+        return markdown
+    parts = series.parts(Path(config["docs_dir"]) / "blog" / "posts", settings["posts"])
+    src = Path(page.file.src_uri)
+    if src.parent.as_posix() == "blog/posts" and src.stem in {p.slug for p in parts}:
+        return markdown.rstrip("\n") + "\n\n" + series.navigation(parts, src.stem, settings["name"])
+    if series.MARKER in markdown:
+        return markdown.replace(series.MARKER, series.reading_list(parts, "blog/posts/"))
+    return markdown

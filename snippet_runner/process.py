@@ -53,8 +53,11 @@ class _CappedReader(threading.Thread):
                 self.kept += chunk[:room]
         self.stream.close()
 
-    def text(self) -> str:
+    def text(self, stopped: bool = False) -> str:
         kept = bytes(self.kept)
+        if stopped and kept and not kept.endswith(b"\n"):
+            # A run killed mid-line: end the cut line, so `...` lines can match it.
+            kept += b"\n"
         if self.total > len(kept):
             # Cut at a line end, so the page never shows half a line.
             cut = kept.rfind(b"\n") + 1 or len(kept)
@@ -123,8 +126,8 @@ def run_script(
             # A process that left the group (setsid) may still hold a pipe.
             reader.join(timeout=5)
         return RunResult(
-            stdout=readers[0].text(),
-            stderr=readers[1].text(),
+            stdout=readers[0].text(stopped=timed_out),
+            stderr=readers[1].text(stopped=timed_out),
             returncode=None if timed_out else proc.returncode,
             timed_out=timed_out,
             seconds=seconds,

@@ -32,14 +32,25 @@ def _shown(result: RunResult) -> tuple:
     return (result.stdout, result.stderr, result.returncode, result.timed_out)
 
 
+def links(name: str, download: str, source: str) -> str:
+    """Download the exact file that ran, or read it in the repository."""
+    parts = [f'<a href="{escape(download)}" download>Download {escape(name)}</a>']
+    if source:
+        parts.append(f'<a href="{escape(source)}">{escape(name)} in the repository</a>')
+    return f'<p class="snippet-links">{" · ".join(parts)}</p>'
+
+
 def render(
-    results: dict[Interpreter, RunResult], options: RunOptions, language: str = "text"
+    results: dict[Interpreter, RunResult],
+    options: RunOptions,
+    language: str = "text",
+    footer: str = "",
 ) -> str:
     """One output where every interpreter printed the same; tabs per version otherwise."""
     groups: dict[tuple, list[Interpreter]] = {}
     for interpreter in sorted(results):
         groups.setdefault(_shown(results[interpreter]), []).append(interpreter)
-    parts = []
+    parts = [footer] if footer else []
     if options.versions:
         parts.append(
             f'<p class="snippet-versions">Runs on CPython {escape(options.versions)} only: '

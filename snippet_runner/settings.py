@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import tomllib
+import yaml
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _CONFIG = tomllib.loads((_PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -53,10 +55,13 @@ class Layout:
     root: Path
     snippets_dir: Path
     posts_dir: Path
+    site_path: str = "/"  # the path of site_url, where the built site is served
+    repo_url: str = ""
 
     @classmethod
     def from_root(cls, root: Path) -> Layout:
-        return cls(root, root / "snippets", root / "docs" / "blog" / "posts")
+        urls = _urls(root / "mkdocs.yml")
+        return cls(root, root / "snippets", root / "docs" / "blog" / "posts", *urls)
 
     @classmethod
     def from_mkdocs_config(cls, config) -> Layout:
@@ -64,10 +69,30 @@ class Layout:
         root = Path(config["config_file_path"]).resolve().parent
         base = config["mdx_configs"].get("pymdownx.snippets", {}).get("base_path", ["snippets"])
         base = [base] if isinstance(base, str) else base
-        return cls(root, root / base[0], Path(config["docs_dir"]) / "blog" / "posts")
+        posts = Path(config["docs_dir"]) / "blog" / "posts"
+        urls = _urls(Path(config["config_file_path"]))
+        return cls(root, root / base[0], posts, *urls)
+
+    def download_url(self, snippet: Path) -> str:
+        """Where the built site serves a snippet (docs/snippets links to snippets/)."""
+        return f"{self.site_path}snippets/{snippet.relative_to(self.snippets_dir).as_posix()}"
+
+    def source_url(self, snippet: Path) -> str:
+        return f"{self.repo_url}/blob/main/{self.rel(snippet).as_posix()}" if self.repo_url else ""
 
     def rel(self, path: Path) -> Path:
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
+
+def _urls(config_file: Path) -> tuple[str, str]:
+    """site_url's path and repo_url from mkdocs.yml (Zensical runs no hook to pass them)."""
+    if not config_file.is_file():
+        return "/", ""
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
+    path = urlparse(config.get("site_url") or "/").path or "/"
+    return (path if path.endswith("/") else path + "/"), (config.get("repo_url") or "").rstrip("/")
 
 
 #: This repository's layout (the package is installed in editable mode).

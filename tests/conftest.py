@@ -129,7 +129,10 @@ def copy_of_project(dest: Path) -> Path:
         text=True,
     ).stdout.splitlines()
     for name in names:
-        if (PROJECT.root / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT.root / name, dest / name)
+        source, target = PROJECT.root / name, dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():  # docs/snippets -> ../snippets
+            target.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, target)
     return dest

@@ -182,21 +182,21 @@ def test_update_keeps_files_that_still_match(tmp_path):
     assert written == [snippet.with_suffix(".stdout"), snippet.with_suffix(".stderr")]
 
 
-def test_versions_that_differ_get_their_own_expected_file(tmp_path):
+def test_a_version_that_changes_behaviour_gets_a_file_later_ones_inherit(tmp_path):
     snippet = tmp_path / "x.py"
     snippet.write_text("")
     old, new = _result(stdout="old\n", stderr=""), _result(stdout="new\n", stderr="")
     expected.update(snippet, {"3.11": old, "3.12": new, "3.13": new})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.3.11.stdout", "x.py", "x.stdout"]
-    assert (tmp_path / "x.stdout").read_text() == "new\n"
-    assert (tmp_path / "x.3.11.stdout").read_text() == "old\n"
-    assert expected.problems(snippet, old, "3.11", root=tmp_path) == []
-    assert expected.problems(snippet, new, "3.13", root=tmp_path) == []
-    (drift,) = expected.problems(snippet, old, "3.12", root=tmp_path)
-    assert "stdout of CPython 3.12 no longer matches x.stdout" in drift
-    # 3.11 now prints what the others print: its own file goes.
-    expected.update(snippet, {"3.11": new, "3.12": new})
-    assert not (tmp_path / "x.3.11.stdout").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.3.12.stdout", "x.py", "x.stdout"]
+    assert (tmp_path / "x.stdout").read_text() == "old\n"
+    assert (tmp_path / "x.3.12.stdout").read_text() == "new\n"
+    for minor, result in [("3.11", old), ("3.12", new), ("3.13", new), ("3.14", new)]:
+        assert expected.problems(snippet, result, minor, root=tmp_path) == [], minor
+    (drift,) = expected.problems(snippet, old, "3.13", root=tmp_path)
+    assert "stdout of CPython 3.13 no longer matches x.3.12.stdout" in drift
+    # 3.12 goes back to the old behaviour, 3.13 keeps the new one.
+    expected.update(snippet, {"3.11": old, "3.12": old, "3.13": new})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.3.13.stdout", "x.py", "x.stdout"]
 
 
 def test_the_cache_key_covers_code_options_and_interpreter():

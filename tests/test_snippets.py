@@ -36,12 +36,17 @@ def _job(snippet, interpreter) -> results.Job:
 
 
 @pytest.fixture(scope="session")
-def available() -> dict[str, interpreters.Interpreter]:
-    """The configured interpreters found here; every snippet's runs start in parallel."""
+def available(request) -> dict[str, interpreters.Interpreter]:
+    """The configured interpreters found here; the selected snippets' runs start in parallel."""
     found = {i.minor: i for i in interpreters.available()}
+    selected = {
+        item.callspec.params["snippet"]
+        for item in request.session.items
+        if "snippet" in getattr(getattr(item, "callspec", None), "params", {})
+    }
     jobs = [
         _job(snippet, interpreter)
-        for snippet in EXECUTIONS
+        for snippet in selected & EXECUTIONS.keys()
         if snippet.is_file()
         for interpreter in found.values()
         if _options(snippet).runs_on(interpreter.version)

@@ -1,0 +1,71 @@
+"""The article series: its reading order lives in mkdocs.yml (`extra.series`).
+
+From that one list, each post of the series gets a "part N of M" box with links
+to the previous and next parts, and the home page gets the series in reading
+order (it holds a `<!-- series -->` marker). Adding a post that is not part of
+the series needs none of this.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+MARKER = "<!-- series -->"
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_TITLE = re.compile(r"^# (.+)$", re.M)
+
+
+@dataclass(frozen=True)
+class Part:
+    slug: str
+    title: str
+    description: str
+
+
+def parts(posts_dir: Path, slugs: list[str]) -> list[Part]:
+    """The series' posts in reading order, with their titles and descriptions."""
+    found = []
+    for slug in slugs:
+        post = posts_dir / f"{slug}.md"
+        if not post.is_file():
+            raise ValueError(f"mkdocs.yml extra.series lists {slug!r}, but {post} does not exist")
+        text = post.read_text(encoding="utf-8")
+        meta = yaml.safe_load(_FRONT.match(text).group(1)) or {}
+        title = _TITLE.search(text).group(1).strip()
+        found.append(Part(slug, title, " ".join(str(meta.get("description", "")).split())))
+    return found
+
+
+def navigation(series: list[Part], slug: str, name: str) -> str:
+    """The box at the end of a post: where it stands and the way on (Markdown)."""
+    index = [p.slug for p in series].index(slug)
+    lines = [f'!!! abstract "{name}: part {index + 1} of {len(series)}"', ""]
+    if index > 0:
+        previous = series[index - 1]
+        lines.append(f"    Previous: [{previous.title}]({previous.slug}.md)")
+        lines.append("")
+    if index + 1 < len(series):
+        following = series[index + 1]
+        lines.append(f"    Next: [{following.title}]({following.slug}.md)")
+    else:
+        lines.append(
+            f"    This is the last part. Start again from [{series[0].title}]({series[0].slug}.md)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _plain(text: str) -> str:
+    # A description is plain text (it is also the page's meta description).
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def reading_list(series: list[Part], posts_prefix: str) -> str:
+    """The numbered list of the series for the home page (Markdown)."""
+    return "\n".join(
+        f"{n}. [{part.title}]({posts_prefix}{part.slug}.md): {_plain(part.description)}"
+        for n, part in enumerate(series, start=1)
+    )
