@@ -1,0 +1,31 @@
+import multiprocessing
+from multiprocessing import parent_process
+
+
+class Tracked:
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __del__(self) -> None:
+        if parent_process() is not None:  # report only what happens in workers
+            print(f"  worker finalised the {self.label}")
+
+
+# Built whenever this module is imported: by the parent, and again by every
+# process that imports the script itself (a spawn worker, the forkserver).
+GLOBAL = Tracked("module global")
+
+
+def use(item: Tracked) -> None:
+    print(f"  worker ran a task on the {item.label}")
+
+
+if __name__ == "__main__":
+    items = [Tracked("task copy no. 1"), Tracked("task copy no. 2")]
+    runs = [("fork", 1), ("spawn", 1), ("forkserver", 1), ("fork", 2)]
+    for method, chunksize in runs:
+        print(f"{method}, chunksize={chunksize}:")
+        pool = multiprocessing.get_context(method).Pool(processes=1)
+        pool.map(use, items, chunksize=chunksize)
+        pool.close()
+        pool.join()  # the worker has exited: all it printed is above

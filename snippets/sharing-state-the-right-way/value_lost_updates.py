@@ -1,0 +1,47 @@
+from multiprocessing import Array, Event, Process, Value
+
+WORKERS, UPDATES = 4, 50_000
+EXPECTED = WORKERS * UPDATES
+
+
+def bare(counter, slots, me, go) -> None:
+    go.wait()
+    for _ in range(UPDATES):
+        counter.value += 1  # a locked read, then a locked write
+
+
+def with_lock(counter, slots, me, go) -> None:
+    go.wait()
+    for _ in range(UPDATES):
+        with counter.get_lock():  # the read and the write under one lock
+            counter.value += 1
+
+
+def own_slot(counter, slots, me, go) -> None:
+    go.wait()
+    for _ in range(UPDATES):
+        slots[me] += 1  # no other process writes this slot
+
+
+def run(target) -> int:
+    counter = Value("q", 0)  # lock=True is the default: an RLock comes with it
+    slots = Array("q", WORKERS, lock=False)  # raw shared memory, no lock at all
+    go = Event()
+    workers = [
+        Process(target=target, args=(counter, slots, me, go)) for me in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+    go.set()  # start all workers at once
+    for worker in workers:
+        worker.join()
+    return counter.value + sum(slots)  # each target uses only one of the two
+
+
+if __name__ == "__main__":
+    print(f"{WORKERS} processes x {UPDATES} updates, expected total {EXPECTED}")
+    total = run(bare)
+    lost = "yes" if total < EXPECTED else "no"
+    print(f"counter.value += 1             : {total}, lost updates: {lost}")
+    print(f"with counter.get_lock(): += 1  : {run(with_lock)}")
+    print(f"Array(lock=False), own slots   : {run(own_slot)}")

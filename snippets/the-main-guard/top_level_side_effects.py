@@ -1,0 +1,23 @@
+import multiprocessing
+from pathlib import Path
+
+LOG = Path("top_level_runs.log")  # a constant: harmless to define again
+
+
+def square(n: int) -> int:  # a definition: the workers need it
+    return n * n
+
+
+# A side effect at the top level: it happens in every process that runs this file.
+with LOG.open("a") as log:
+    log.write(multiprocessing.current_process().name + "\n")
+
+if __name__ == "__main__":
+    for method in ("fork", "spawn", "forkserver"):
+        LOG.write_text("")
+        pool = multiprocessing.get_context(method).Pool(processes=2)
+        pool.map(square, range(10))
+        pool.close()
+        pool.join()  # every worker has started and exited
+        again = ", ".join(sorted(LOG.read_text().split())) or "no process"
+        print(f"{method:>10} pool: the top level ran again in: {again}")

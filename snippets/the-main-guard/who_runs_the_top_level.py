@@ -1,0 +1,15 @@
+import multiprocessing
+
+# Top-level code: it runs in every process that imports this file.
+print(f"{multiprocessing.current_process().name} runs the top level as {__name__!r}")
+
+
+def square(n: int) -> int:
+    return n * n
+
+
+if __name__ == "__main__":
+    for method in ("fork", "spawn", "forkserver"):
+        print(f"--- a {method} pool")
+        with multiprocessing.get_context(method).Pool(processes=1) as pool:
+            print(f"    square(3) = {pool.apply(square, (3,))}")
