@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from snippet_runner import fence, series
+from snippet_runner import cards, fence, series
 from snippet_runner.settings import Layout
 
 _layout: Layout | None = None
@@ -31,3 +31,14 @@ def on_page_markdown(markdown: str, page, config, **kwargs) -> str:  # noqa: ARG
     if series.MARKER in markdown:
         return markdown.replace(series.MARKER, series.reading_list(parts, "blog/posts/"))
     return markdown
+
+
+def on_post_build(config, **kwargs) -> None:  # noqa: ARG001
+    """Draw the social preview cards the pages' Open Graph tags point to."""
+    site = Path(config["site_dir"])
+    name = config["site_name"]
+    cards.draw(site / "assets/cards/site.png", name, name, config["site_description"] or "")
+    posts = Path(config["docs_dir"]) / "blog" / "posts"
+    for post in sorted(posts.glob("*.md")):
+        part = series.parts(posts, [post.stem])[0]
+        cards.draw(site / f"assets/cards/{post.stem}.png", name, part.title, part.description)

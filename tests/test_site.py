@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import html
+import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -53,3 +57,80 @@ def test_internal_links_resolve(served_site):
         text=True,
     )
     assert proc.returncode == 0, "broken internal links:\n" + proc.stdout[-6000:]
+
+
+# -- what readers' tools get: feed, sitemap, metadata ------------------------------
+
+SITE_URL = "https://pickled-state.github.io/"
+
+
+def _published_posts() -> dict[str, dict]:
+    from .test_front_matter import split
+
+    posts = {}
+    for post in PROJECT.posts_dir.glob("*.md"):
+        meta, _ = split(post)
+        if not meta.get("draft"):
+            posts[post.stem] = meta
+    return posts
+
+
+def _post_pages(built_site) -> dict[str, Path]:
+    return {p.parent.name: p for p in built_site.glob("blog/*/*/*/*/index.html")}
+
+
+def test_rss_feed_is_valid_and_dated_by_the_posts(built_site):
+    channel = ElementTree.parse(built_site / "feed_rss_created.xml").getroot().find("channel")
+    for tag in ("title", "link", "description"):
+        assert (channel.findtext(tag) or "").strip(), f"the feed's channel has no <{tag}>"
+    items = {item.findtext("link"): item for item in channel.findall("item")}
+    for slug, meta in _published_posts().items():
+        (link,) = [url for url in items if url.rstrip("/").endswith("/" + slug)]
+        item = items[link]
+        assert link.startswith(SITE_URL) and item.findtext("title") and item.findtext("guid")
+        published = email.utils.parsedate_to_datetime(item.findtext("pubDate")).date()
+        # pubDate comes from date.created, never from the build time.
+        assert published == meta["date"]["created"], f"{slug}: pubDate {published}"
+
+
+def test_sitemap_lists_every_published_post(built_site):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.parse(built_site / "sitemap.xml").getroot()
+    urls = {loc.text for loc in root.findall("s:url/s:loc", namespace)}
+    for slug in _published_posts():
+        assert any(url.rstrip("/").endswith("/" + slug) for url in urls), slug
+
+
+def _meta(page: str, attribute: str, name: str) -> str | None:
+    found = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_each_post_has_canonical_url_description_and_preview_card(built_site):
+    pages = _post_pages(built_site)
+    for slug, meta in _published_posts().items():
+        page = pages[slug].read_text(encoding="utf-8")
+        url = SITE_URL + pages[slug].parent.relative_to(built_site).as_posix() + "/"
+        assert f'<link rel="canonical" href="{url}">' in page, slug
+        description = " ".join(meta["description"].split())
+        assert _meta(page, "name", "description") == description, slug
+        assert _meta(page, "property", "og:description") == description, slug
+        assert _meta(page, "property", "og:url") == url, slug
+        assert _meta(page, "property", "og:image") == f"{SITE_URL}assets/cards/{slug}.png", slug
+        assert (built_site / f"assets/cards/{slug}.png").stat().st_size > 10_000, slug
+
+
+def test_there_is_a_404_page(built_site):
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>404 - Not found</h1>" in page
+    # Served at any depth, so its links must be absolute: the stylesheet and the home link.
+    assert 'href="/assets/stylesheets/main.' in page and 'href="/."' in page
+
+
+def test_downloads_are_the_exact_files_that_ran(built_site):
+    for slug, page in _post_pages(built_site).items():
+        text = page.read_text(encoding="utf-8")
+        for href in re.findall(r'<a href="(/snippets/[^"]+\.py)" download>', text):
+            served = built_site / href.lstrip("/")
+            assert served.read_bytes() == (PROJECT.root / href.lstrip("/")).read_bytes(), href
+        assert "download>Download" in text, f"{slug}: no download link"
