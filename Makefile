@@ -15,6 +15,7 @@ help:
 	@echo "make zensical         build the same sources with Zensical into site/"
 	@echo "make update-examples  rewrite expected outputs after a deliberate change"
 	@echo "make new-post SLUG=x  start a post (draft) and its snippet folder"
+	@echo "make screenshots      build, then PNGs of home and a post, light and dark, into screenshots/"
 	@echo "make bench            time the build four ways and print ratios"
 	@echo "make clean            remove the virtualenv, caches and build output"
 
@@ -63,6 +64,9 @@ update-examples: $(STAMP)
 
 new-post: $(STAMP)
 	$(BIN)/python scripts/new_post.py $(SLUG)
+
+screenshots: $(STAMP) chromium
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

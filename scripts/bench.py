@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from snippet_runner.workspace import copy_project
 
 RELOAD = """
 import sys, time
@@ -59,12 +58,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str], repeat: int = 3) -> fl
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp, "project")
-        tracked = subprocess.run(
-            ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
-        ).stdout.split()
-        for name in tracked:  # the committed project, as its files are now
-            (work / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, work / name)
+        copy_project(work)
         cache = Path(tmp, "cache")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE_DIR": str(cache)}
         build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(Path(tmp, "site"))]

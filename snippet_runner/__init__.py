@@ -12,7 +12,9 @@ One job per module:
 - ``expected``: committed expected outputs, ``...`` wildcards, diffs, updates.
 - ``checks``: turn a run into a verdict (timeout, exit code, hang, drift).
 - ``fence``: the markdown-exec formatter that MkDocs calls for each block.
-- ``mkdocs_hooks``: run every block before pages render.
+- ``series``, ``cards``: the series navigation and the link-preview images.
+- ``workspace``: a copy of the project for builds that must not touch it.
+- ``mkdocs_hooks``: run every block before pages render; series and cards.
 """
 
 __version__ = "1.0.0"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -117,22 +116,3 @@ def built_site(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, "mkdocs build --strict failed:\n" + proc.stderr[-6000:]
     return site
-
-
-def copy_of_project(dest: Path) -> Path:
-    """The project's working tree (tracked and new files, nothing ignored) in ``dest``."""
-    names = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=PROJECT.root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
-    for name in names:
-        source, target = PROJECT.root / name, dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():  # docs/snippets -> ../snippets
-            target.symlink_to(os.readlink(source))
-        elif source.is_file():
-            shutil.copy2(source, target)
-    return dest

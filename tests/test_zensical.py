@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from snippet_runner.settings import PROJECT
-
-from .conftest import copy_of_project
+from snippet_runner.workspace import copy_project
 
 WRAPPER = PROJECT.root / "scripts" / "zensical_build.py"
 
@@ -40,7 +39,7 @@ ZENSICAL_GAPS = {"sitemap.xml.gz", "tags.json", "search/", "assets/cards/"}
 
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory) -> Path:
-    project = copy_of_project(tmp_path_factory.mktemp("zensical"))
+    project = copy_project(tmp_path_factory.mktemp("zensical"))
     proc = subprocess.run(
         [sys.executable, str(WRAPPER)], cwd=project, capture_output=True, text=True
     )

@@ -1,0 +1,113 @@
+"""Browser fixtures: Debian's Chromium, driven by Playwright, reading the real built site."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from snippet_runner.settings import PROJECT
+
+from ..test_front_matter import split
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+POST = "caution-with-classes"  # the post most browser tests read
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    title: str
+
+
+def published_posts() -> list[Post]:
+    """Every post that is not a draft, with its title as the page shows it."""
+    posts = []
+    for path in sorted(PROJECT.posts_dir.glob("*.md")):
+        meta, body = split(path)
+        if meta.get("draft"):
+            continue
+        heading = re.search(r"(?m)^# (.+)$", body)
+        title = meta.get("title") or (heading.group(1) if heading else path.stem)
+        posts.append(Post(path.stem, " ".join(title.replace("`", "").split())))
+    return posts
+
+
+def page_of(site: Path, slug: str) -> str:
+    """The URL path of a post's page in the built site, e.g. "blog/2023/03/03/<slug>/"."""
+    (index,) = site.glob(f"blog/*/*/*/{slug}/index.html")
+    return index.parent.relative_to(site).as_posix() + "/"
+
+
+def archive_of(site: Path) -> str:
+    """The URL path of the newest year of the blog archive, e.g. "blog/archive/2026/"."""
+    newest = sorted(site.glob("blog/archive/*/index.html"))[-1]
+    return newest.parent.relative_to(site).as_posix() + "/"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run browser tests")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(browser, built_site) -> Iterator[str]:
+    """The strict build of the real site, served on localhost.
+
+    It asks for `browser` first, so that without Chromium the tests skip before building.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def color_scheme() -> str:
+    """The reader's system preference, which picks the palette ("dark": slate).
+
+    A test changes it with @pytest.mark.parametrize("color_scheme", [...]).
+    """
+    return "light"
+
+
+@pytest.fixture
+def context(browser, site_url, color_scheme) -> Iterator[BrowserContext]:
+    """A first-time reader: no cache, no saved palette."""
+    context = browser.new_context(base_url=site_url, color_scheme=color_scheme)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context) -> Page:
+    return context.new_page()
