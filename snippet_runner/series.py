@@ -34,8 +34,9 @@ def parts(posts_dir: Path, slugs: list[str]) -> list[Part]:
         if not post.is_file():
             raise ValueError(f"mkdocs.yml extra.series lists {slug!r}, but {post} does not exist")
         text = post.read_text(encoding="utf-8")
-        meta = yaml.safe_load(_FRONT.match(text).group(1)) or {}
-        title = _TITLE.search(text).group(1).strip()
+        front, heading = _FRONT.match(text), _TITLE.search(text)
+        meta = (yaml.safe_load(front.group(1)) if front else None) or {}
+        title = heading.group(1).strip() if heading else slug
         found.append(Part(slug, title, " ".join(str(meta.get("description", "")).split())))
     return found
 
