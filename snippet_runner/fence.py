@@ -43,6 +43,7 @@ def start_build(layout: settings.Layout | None = None) -> None:
     if layout is not None and layout != _layout:
         _layout, _index = layout, SnippetIndex(layout)
     _index.refresh()
+    _rendered.clear()
     if not settings.EXECUTE:
         log.info("SNIPPET_EXECUTE=off: no example runs in this build; outputs are missing")
         return
@@ -122,8 +123,20 @@ def _record_failure(where: str, problems: list[str]) -> None:
             file.write(json.dumps({"where": where, "problems": problems}) + "\n")
 
 
+# Rendered blocks of this build: Material's blog renders each post again for
+# the index, the archive and each category; the same block renders the same.
+_rendered: dict[str, str] = {}
+
+
 def format_python(code: str, md: Any, **options: Any) -> str:
     """A markdown-exec formatter (the signature of ``markdown_exec.formatters``)."""
+    key = repr((code, sorted(options.items(), key=str)))
+    if key not in _rendered:
+        _rendered[key] = _format_python(code, md, **options)
+    return _rendered[key]
+
+
+def _format_python(code: str, md: Any, **options: Any) -> str:
     extra = dict(options.pop("extra", {}))
     ours = {key: extra.pop(key) for key in checks.OPTIONS if key in extra}
     output_language = options.pop("result", "") or "text"
