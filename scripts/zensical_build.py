@@ -18,15 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
+from snippet_runner.settings import read_mkdocs_config
 
 
 def site_dir(config_file: Path) -> Path:
-    # Only site_dir is needed; the !!python/name tags are not constructed.
-    loader = yaml.SafeLoader
-    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader)
-    return config_file.parent / (config.get("site_dir") or "site")
+    return config_file.parent / (read_mkdocs_config(config_file).get("site_dir") or "site")
 
 
 def main(argv: list[str]) -> int:

@@ -84,13 +84,23 @@ class Layout:
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """A safe loader that reads mkdocs.yml's ``!!python/name:`` tags as None."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def read_mkdocs_config(config_file: Path) -> dict:
+    """mkdocs.yml as plain data, for code that runs outside MkDocs (no import of the tags)."""
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+
+
 def _urls(config_file: Path) -> tuple[str, str]:
     """site_url's path and repo_url from mkdocs.yml (Zensical runs no hook to pass them)."""
     if not config_file.is_file():
         return "/", ""
-    loader = type("Loader", (yaml.SafeLoader,), {})
-    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
+    config = read_mkdocs_config(config_file)
     path = urlparse(config.get("site_url") or "/").path or "/"
     return (path if path.endswith("/") else path + "/"), (config.get("repo_url") or "").rstrip("/")
 

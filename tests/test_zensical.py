@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from snippet_runner.settings import PROJECT
+from snippet_runner.settings import PROJECT, read_mkdocs_config
 from snippet_runner.workspace import copy_project
 
 WRAPPER = PROJECT.root / "scripts" / "zensical_build.py"
@@ -91,9 +90,7 @@ def test_same_executed_outputs(built_site, zensical_site):
 
 
 def test_every_feature_is_reviewed():
-    loader = yaml.SafeLoader
-    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    config = yaml.load((PROJECT.root / "mkdocs.yml").read_text(), Loader=loader)
+    config = read_mkdocs_config(PROJECT.root / "mkdocs.yml")
     used = {p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]}
     used |= {"hooks"} if config.get("hooks") else set()
     unreviewed = used - ZENSICAL_SUPPORT.keys()
