@@ -11,34 +11,18 @@ home-dark.png, caution-with-classes-light.png, caution-with-classes-dark.png).
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from snippet_runner.preview import CHROMIUM, CHROMIUM_ARGS, serve
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 POST = "caution-with-classes"
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
 
 
 def build(site: Path) -> None:
@@ -54,31 +38,22 @@ def build(site: Path) -> None:
 def shoot(site: Path, out: Path, full_page: bool) -> list[Path]:
     (post,) = site.glob(f"blog/*/*/*/{POST}/index.html")
     pages = {"home": "", POST: post.parent.relative_to(site).as_posix() + "/"}
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            for scheme in ("light", "dark"):  # the palette follows the system preference
-                context = browser.new_context(
-                    base_url=url, color_scheme=scheme, viewport={"width": 1280, "height": 900}
-                )
-                page = context.new_page()
-                for name, path in pages.items():
-                    page.goto(path, wait_until="networkidle")
-                    png = out / f"{name}-{scheme}.png"
-                    page.screenshot(path=png, full_page=full_page)
-                    written.append(png)
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for scheme in ("light", "dark"):  # the palette follows the system preference
+            context = browser.new_context(
+                base_url=url, color_scheme=scheme, viewport={"width": 1280, "height": 900}
+            )
+            page = context.new_page()
+            for name, path in pages.items():
+                page.goto(path, wait_until="networkidle")
+                png = out / f"{name}-{scheme}.png"
+                page.screenshot(path=png, full_page=full_page)
+                written.append(png)
+            context.close()
+        browser.close()
     return written
 
 

@@ -14,6 +14,7 @@ One job per module:
 - ``fence``: the markdown-exec formatter that MkDocs calls for each block.
 - ``series``, ``cards``: the series navigation and the link-preview images.
 - ``workspace``: a copy of the project for builds that must not touch it.
+- ``preview``: the built site served on localhost, and the Chromium that reads it.
 - ``mkdocs_hooks``: run every block before pages render; series and cards.
 """
 

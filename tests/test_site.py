@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import email.utils
-import functools
 import html
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from snippet_runner.preview import serve
 from snippet_runner.settings import PROJECT
 
 from .test_front_matter import is_draft
@@ -27,20 +25,11 @@ def test_strict_build_renders_every_published_post(built_site):
     assert set(posts) <= pages, f"posts without a page: {set(posts) - pages}"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="session")
 def served_site(built_site) -> Iterator[str]:
     """The built site over HTTP on localhost, as a reader's browser gets it."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(built_site) as url:
+        yield url
 
 
 def test_internal_links_resolve(served_site):
