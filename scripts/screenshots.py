@@ -26,9 +26,10 @@ POST = "caution-with-classes"
 
 
 def build(site: Path) -> None:
+    # Not --quiet: with it, `mkdocs build --strict` no longer fails on warnings.
     print(f"building the site into {site} ...", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=ROOT,
         check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
