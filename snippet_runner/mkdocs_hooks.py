@@ -8,6 +8,7 @@ from snippet_runner import cards, fence, series
 from snippet_runner.settings import Layout
 
 _layout: Layout | None = None
+_series: list[series.Part] = []  # read once per build, used by every page
 
 
 def on_config(config, **kwargs):  # noqa: ARG001
@@ -16,20 +17,26 @@ def on_config(config, **kwargs):  # noqa: ARG001
     return config
 
 
+def _posts_dir(config) -> Path:
+    return Path(config["docs_dir"]) / "blog" / "posts"
+
+
 def on_pre_build(config, **kwargs) -> None:  # noqa: ARG001
+    global _series
     fence.start_build(_layout)
+    listed = config.extra.get("series")
+    _series = series.parts(_posts_dir(config), listed["posts"]) if listed else []
 
 
 def on_page_markdown(markdown: str, page, config, **kwargs) -> str:  # noqa: ARG001
-    settings = config.extra.get("series")
-    if not settings:
+    if not _series:
         return markdown
-    parts = series.parts(Path(config["docs_dir"]) / "blog" / "posts", settings["posts"])
     src = Path(page.file.src_uri)
-    if src.parent.as_posix() == "blog/posts" and src.stem in {p.slug for p in parts}:
-        return markdown.rstrip("\n") + "\n\n" + series.navigation(parts, src.stem, settings["name"])
+    if src.parent.as_posix() == "blog/posts" and src.stem in {p.slug for p in _series}:
+        name = config.extra["series"]["name"]
+        return markdown.rstrip("\n") + "\n\n" + series.navigation(_series, src.stem, name)
     if series.MARKER in markdown:
-        return markdown.replace(series.MARKER, series.reading_list(parts, "blog/posts/"))
+        return markdown.replace(series.MARKER, series.reading_list(_series, "blog/posts/"))
     return markdown
 
 
@@ -38,7 +45,6 @@ def on_post_build(config, **kwargs) -> None:  # noqa: ARG001
     site = Path(config["site_dir"])
     name = config["site_name"]
     cards.draw(site / "assets/cards/site.png", name, name, config["site_description"] or "")
-    posts = Path(config["docs_dir"]) / "blog" / "posts"
-    for post in sorted(posts.glob("*.md")):
-        part = series.parts(posts, [post.stem])[0]
-        cards.draw(site / f"assets/cards/{post.stem}.png", name, part.title, part.description)
+    posts = _posts_dir(config)
+    for part in series.parts(posts, sorted(post.stem for post in posts.glob("*.md"))):
+        cards.draw(site / f"assets/cards/{part.slug}.png", name, part.title, part.description)

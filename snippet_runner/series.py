@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from .snippets import front_matter
 
 MARKER = "<!-- series -->"
-_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _TITLE = re.compile(r"^# (.+)$", re.M)
 
 
@@ -33,9 +32,9 @@ def parts(posts_dir: Path, slugs: list[str]) -> list[Part]:
         post = posts_dir / f"{slug}.md"
         if not post.is_file():
             raise ValueError(f"mkdocs.yml extra.series lists {slug!r}, but {post} does not exist")
-        text = post.read_text(encoding="utf-8")
-        front, heading = _FRONT.match(text), _TITLE.search(text)
-        meta = (yaml.safe_load(front.group(1)) if front else None) or {}
+        meta, body = front_matter(post.read_text(encoding="utf-8"))
+        heading = _TITLE.search(body)
+        meta = meta or {}
         title = heading.group(1).strip() if heading else slug
         found.append(Part(slug, title, " ".join(str(meta.get("description", "")).split())))
     return found

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .checks import OPTIONS, RunOptions
 from .settings import PROJECT, Layout
 
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 _OPTION = re.compile(r'(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|\'(?P<sq>[^\']*)\'|(?P<bare>\S+))')
 _INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<path>[^"]+)"\s*$')
@@ -77,6 +80,17 @@ def fences(post: Path) -> Iterator[Fence]:
         language, options = parse_info(opened["info"])
         yield Fence(post, i + 1, language, options, "\n".join(body))
         i = j + 1
+
+
+def front_matter(text: str) -> tuple[dict | None, str]:
+    """A post's YAML front matter (None when it has none) and the Markdown after it.
+
+    Raises yaml.YAMLError when the front matter is not valid YAML.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text
+    return yaml.safe_load(match.group(1)) or {}, text[match.end() :]
 
 
 def posts(layout: Layout = PROJECT) -> list[Path]:

@@ -20,19 +20,16 @@ from snippet_runner.settings import PROJECT
 POSTS = snippets.posts()
 FIX = os.environ.get("FIX_FRONT_MATTER") == "1"
 FIX_HINT = "(FIX_FRONT_MATTER=1 .venv/bin/python -m pytest tests/test_front_matter.py fixes it)"
-_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 
 
 def split(post: Path) -> tuple[dict, str]:
-    text = post.read_text(encoding="utf-8")
-    match = _FRONT.match(text)
-    assert match, f"{PROJECT.rel(post)}: no front matter (--- ... --- at the top)"
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta, body = snippets.front_matter(post.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         pytest.fail(f"{PROJECT.rel(post)}: front matter is not valid YAML: {error}")
-    return meta, text[match.end() :]
+    assert meta is not None, f"{PROJECT.rel(post)}: no front matter (--- ... --- at the top)"
+    return meta, body
 
 
 def is_draft(post: Path) -> bool:
