@@ -6,15 +6,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install chromium serve build test update-examples new-post zensical bench screenshots clean
+PORT ?= 8000
+
+.PHONY: help install chromium pythons serve build test update-examples new-post zensical bench screenshots mutation clean
 
 help:
-	@echo "make serve            set up, then preview the site with live reload"
+	@echo "make serve [PORT=N]   set up, then preview the site with live reload"
 	@echo "make test             set up, then run every test (strict build included)"
 	@echo "make build            set up, then build the site into site/ (strict)"
 	@echo "make zensical         build the same sources with Zensical into site/"
-	@echo "make update-examples  rewrite expected outputs after a deliberate change"
-	@echo "make new-post SLUG=x  start a post (draft) and its snippet folder"
+	@echo "make pythons          get CPython 3.13-3.15 from Debian unstable (root, Debian/Ubuntu)"
+	@echo "make update-examples [SLUG=x]  rewrite expected outputs after a deliberate change"
+	@echo "make new-post SLUG=x [TITLE=...]  start a post (draft) and its snippet folder"
+	@echo "make mutation         mutation-test the executor (slow)"
 	@echo "make screenshots      build, then PNGs of home and a post, light and dark, into screenshots/"
 	@echo "make bench            time the build four ways and print ratios"
 	@echo "make clean            remove the virtualenv, caches and build output"
@@ -23,14 +27,22 @@ install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.X)")'
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { echo "could not create a virtualenv: on Debian/Ubuntu, apt-get install python3-venv"; exit 1; }
+	@echo "installing the pinned requirements into $(VENV) (about a minute the first time)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --progress-bar off -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
 
-serve: $(STAMP)
-	$(BIN)/mkdocs serve
+# The newest CPythons come from Debian unstable, in a root filesystem outside the
+# repo that examples run in through bubblewrap. Where that cannot work (not
+# Linux, not root) it says why in one line and the missing versions are skipped
+# (CI requires them: SNIPPET_PYTHONS_REQUIRED / CI=true).
+pythons: $(STAMP)
+	$(BIN)/python -m snippet_runner.devtools.pythons $(if $(CI),--require,)
+
+serve: $(STAMP) pythons
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 # Built aside and moved into place only when the strict build passes, so a
 # failed build never leaves a half-written site/ behind.
@@ -56,20 +68,23 @@ chromium:
 	  else echo "no apt-get or no root: the browser tests will be skipped"; fi; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium pythons
 	$(BIN)/python -m pytest
 
 update-examples: $(STAMP)
-	$(BIN)/python -m pytest --update-examples tests/test_snippets.py
+	SLUG=$(SLUG) $(BIN)/python -m pytest -q --update-examples tests/test_snippets.py
 
 new-post: $(STAMP)
-	$(BIN)/python scripts/new_post.py $(SLUG)
+	$(BIN)/python scripts/new_post.py $(SLUG) $(if $(TITLE),--title "$(TITLE)",)
 
 screenshots: $(STAMP) chromium
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py
 
 clean:
 	rm -rf $(VENV) site site.partial .pytest_cache .cache

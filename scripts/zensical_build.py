@@ -2,8 +2,10 @@
 
 `zensical build --strict` logs a failed block and still exits 0, which would
 publish a broken page. This wrapper collects failed blocks through
-$SNIPPET_FAILURES_FILE (written by snippet_runner.fence), exits 1 naming each
-post and snippet, and removes the half-good site so it cannot be published.
+$SNIPPET_FAILURES_FILE (written by snippet_runner.blog.build), exits 1 naming
+each post and snippet, and removes the half-good site so it cannot be published.
+Zensical runs no hooks, so this wrapper also does MkDocs' after-build work (card
+images, snippet downloads) with the same function.
 
 Usage: python scripts/zensical_build.py [-f mkdocs.yml]
 """
@@ -18,15 +20,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from snippet_runner.settings import read_mkdocs_config
-
-
-def site_dir(config_file: Path) -> Path:
-    return config_file.parent / (read_mkdocs_config(config_file).get("site_dir") or "site")
+from snippet_runner.blog import publish
+from snippet_runner.blog.layout import Layout
 
 
 def main(argv: list[str]) -> int:
     config_file = Path(argv[argv.index("-f") + 1] if "-f" in argv else "mkdocs.yml").resolve()
+    layout = Layout.load(config_file)
     with tempfile.TemporaryDirectory() as tmp:
         failures_file = Path(tmp, "failures.jsonl")
         env = {**os.environ, "SNIPPET_FAILURES_FILE": str(failures_file)}
@@ -45,9 +45,11 @@ def main(argv: list[str]) -> int:
             print(f"\n{failure['where']}:", file=sys.stderr)
             for problem in failure["problems"]:
                 print("  " + problem.replace("\n", "\n  "), file=sys.stderr)
-        shutil.rmtree(site_dir(config_file), ignore_errors=True)
+        shutil.rmtree(layout.site_dir, ignore_errors=True)
         print("\nThe built site was removed: it showed errors instead of outputs.", file=sys.stderr)
         return 1
+    if status == 0:
+        publish.after_build(layout, layout.site_dir)
     return status
 
 

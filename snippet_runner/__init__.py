@@ -1,21 +1,29 @@
-"""Run the blog's Python snippets as real scripts and render their output.
+"""The build code of the Pickled State blog, in three parts with one job each.
 
-One job per module:
+``executor``: runs a snippet as a real script and judges its output. It knows
+nothing of MkDocs or of the blog (a second site could use it as it is):
 
-- ``settings``: paths, limits and the fixed run environment (one place).
-- ``process``: run one script in a fresh interpreter, in its own process group.
-- ``interpreters``: find the configured CPython versions, label their outputs.
-- ``cache``: results on disk, keyed by everything that can change them.
-- ``results``: one result per job, from memory, cache or a run; parallel pre-runs.
-- ``render``: Markdown for the outputs (one block, or tabs per version).
-- ``snippets``: find snippet files, their posts, and the fences that run them.
-- ``expected``: committed expected outputs, ``...`` wildcards, diffs, updates.
-- ``checks``: turn a run into a verdict (timeout, exit code, hang, drift).
-- ``fence``: the markdown-exec formatter that MkDocs calls for each block.
-- ``series``, ``cards``: the series navigation and the link-preview images.
-- ``workspace``: a copy of the project for builds that must not touch it.
-- ``preview``: the built site served on localhost, and the Chromium that reads it.
-- ``mkdocs_hooks``: run every block before pages render; series and cards.
+- ``config``: the settings, read once into one frozen object; one on/off parser.
+- ``options``: a block's run options (one parser) and the verdict on a run.
+- ``sandbox``: the bubblewrap command a run goes through, and whether it works here.
+- ``process``: run one script, capture its output, kill everything it started.
+- ``interpreters``: find the configured CPythons (PATH, pyenv, Debian-unstable rootfs).
+- ``cache``: results on disk, validated when read.
+- ``runner``: one result per job, from memory, the cache or a run; parallel runs.
+- ``matcher``, ``redact``, ``expected``: expected-output files and how they match.
+
+``blog``: the site's features, on top of the executor:
+
+- ``layout``: the site's folders and URLs, from mkdocs.yml.
+- ``posts``: posts, their fences, the snippet files those fences include.
+- ``build``: one Build object per build, holding all of a build's state.
+- ``extension``: the Markdown extension MkDocs and Zensical both load.
+- ``fence``: the superfences formatter for executed blocks.
+- ``render``: the HTML of outputs.
+- ``series``, ``cards``, ``publish``: series box and list, card images, downloads.
+- ``mkdocs_hooks``: what only MkDocs needs (one Build per build, after-build work).
+
+``devtools``: the preview server, a scratch copy of the project, `make pythons`.
 """
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import snippet_runner
-from snippet_runner.settings import PROJECT
+from snippet_runner.blog import mkdocs_hooks
+from snippet_runner.blog.layout import Layout
+from snippet_runner.devtools import PROJECT_ROOT
 
+#: This repository's site layout, as the build reads it from mkdocs.yml.
+PROJECT = Layout.load(PROJECT_ROOT / "mkdocs.yml")
 THIS_PYTHON = "%d.%d" % sys.version_info[:2]
-HOOKS = Path(snippet_runner.__file__).with_name("mkdocs_hooks.py")
+HOOKS = Path(mkdocs_hooks.__file__)
 
 MINI_CONFIG = f"""\
 site_name: mini
@@ -23,6 +26,7 @@ strict: true
 hooks:
   - {HOOKS}
 markdown_extensions:
+  - snippet_runner.blog.extension
   - pymdownx.snippets:
       base_path: [snippets]
       check_paths: true
@@ -30,8 +34,8 @@ markdown_extensions:
       custom_fences:
         - name: python
           class: python
-          validator: !!python/name:snippet_runner.fence.validator
-          format: !!python/name:snippet_runner.fence.formatter
+          validator: !!python/name:snippet_runner.blog.fence.validator
+          format: !!python/name:snippet_runner.blog.fence.formatter
   - pymdownx.tabbed:
       alternate_style: true
 """
@@ -52,6 +56,7 @@ class MiniSite:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.default_env: dict[str, str] = {}
         (root / "docs" / "blog" / "posts").mkdir(parents=True)
         (root / "snippets").mkdir()
         (root / "mkdocs.yml").write_text(MINI_CONFIG)
@@ -89,6 +94,7 @@ class MiniSite:
                 "NO_MKDOCS_2_WARNING": "1",
                 "SNIPPET_PYTHONS": pythons,
                 "SNIPPET_CACHE_DIR": str(self.root / "cache"),
+                **self.default_env,
                 **(env or {}),
             },
         )

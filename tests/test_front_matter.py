@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from snippet_runner import snippets
-from snippet_runner.settings import PROJECT
+from snippet_runner.blog import posts as blog
 
-POSTS = snippets.posts()
+from .conftest import PROJECT
+
+POSTS = blog.posts(PROJECT)
 FIX = os.environ.get("FIX_FRONT_MATTER") == "1"
 FIX_HINT = "(FIX_FRONT_MATTER=1 .venv/bin/python -m pytest tests/test_front_matter.py fixes it)"
 _LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
@@ -25,7 +26,7 @@ _LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 
 def split(post: Path) -> tuple[dict, str]:
     try:
-        meta, body = snippets.front_matter(post.read_text(encoding="utf-8"))
+        meta, body = blog.front_matter(post.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         pytest.fail(f"{PROJECT.rel(post)}: front matter is not valid YAML: {error}")
     assert meta is not None, f"{PROJECT.rel(post)}: no front matter (--- ... --- at the top)"

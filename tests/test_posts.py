@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from snippet_runner import expected, snippets
-from snippet_runner.settings import PROJECT
+from snippet_runner.blog import posts as blog
+from snippet_runner.executor import expected
 
-POSTS = snippets.posts()
-PYTHON = {"python", "py", "python3", "py3"}
+from .conftest import PROJECT
+
+POSTS = blog.posts(PROJECT)
+PYTHON = blog.PYTHON  # the languages mkdocs.yml registers an executor for
 # Fences that show program output: output on this site is printed, never typed.
 OUTPUT_LANGUAGES = {"pycon", "text", "txt", "output", "console", "plaintext"}
 
@@ -24,8 +26,8 @@ def _where(fence) -> str:
 @pytest.mark.parametrize("post", POSTS, ids=_id)
 def test_python_fences_run_snippet_files(post):
     problems = []
-    for fence in snippets.fences(post):
-        if fence.language not in PYTHON and not fence.executed:
+    for fence in blog.fences(post):
+        if fence.language not in {*PYTHON, "python3", "py3"} and not fence.executed:
             continue
         if not fence.only_includes:
             problems.append(
@@ -39,7 +41,10 @@ def test_python_fences_run_snippet_files(post):
                 f"file (no named region); it includes {fence.includes}."
             )
         elif fence.executed and fence.language not in PYTHON:
-            problems.append(f"{_where(fence)}: only python blocks are executed here.")
+            problems.append(
+                f"{_where(fence)}: a {fence.language} block is not executed here; write "
+                "```python (or ```py) instead."
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -48,7 +53,7 @@ def test_no_hand_typed_output(post):
     typed = [
         f"{_where(fence)}: a hand-written ```{fence.language} block. Output on this site is "
         'printed by a snippet: put the program in snippets/ and include it with exec="on".'
-        for fence in snippets.fences(post)
+        for fence in blog.fences(post)
         if fence.language in OUTPUT_LANGUAGES and not fence.executed
     ]
     assert not typed, "\n".join(typed)
@@ -58,7 +63,7 @@ def test_no_hand_typed_output(post):
 def test_included_snippets_exist(post):
     missing = [
         f"{_where(fence)}: includes {path!r}, but snippets/{path.split(':')[0]} does not exist"
-        for fence in snippets.fences(post)
+        for fence in blog.fences(post)
         for path in fence.includes
         if not (PROJECT.snippets_dir / path.split(":")[0]).is_file()
     ]
@@ -69,10 +74,10 @@ def test_every_snippet_is_used():
     included = {
         (PROJECT.snippets_dir / path.split(":")[0]).resolve()
         for post in POSTS
-        for fence in snippets.fences(post)
+        for fence in blog.fences(post)
         for path in fence.includes
     }
-    unused = [_id(p) for p in snippets.snippet_files() if p.resolve() not in included]
+    unused = [_id(p) for p in blog.snippet_files(PROJECT) if p.resolve() not in included]
     assert not unused, (
         "these snippets are not included by any post; include them or delete them: "
         + ", ".join(unused)
@@ -83,8 +88,8 @@ def test_snippets_belong_to_their_post():
     # snippets/<slug>/ feeds docs/blog/posts/<slug>.md, so a reader finds one from the other.
     strays = [
         f"{_id(path)}: no post docs/blog/posts/{path.parent.name}.md for this folder"
-        for path in snippets.snippet_files()
-        if not snippets.post_for(path).is_file()
+        for path in blog.snippet_files(PROJECT)
+        if not blog.post_for(path, PROJECT).is_file()
     ]
     assert not strays, "\n".join(strays)
 

@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from snippet_runner.preview import serve
-from snippet_runner.settings import PROJECT
+from snippet_runner.devtools.preview import serve
 
+from .conftest import PROJECT
 from .test_front_matter import is_draft
 
 

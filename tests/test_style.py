@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from snippet_runner.settings import PROJECT
+from .conftest import PROJECT
 
 BIN = Path(sys.executable).parent
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from snippet_runner.settings import PROJECT, read_mkdocs_config
-from snippet_runner.workspace import copy_project
+from snippet_runner.blog.layout import read_mkdocs_config
+from snippet_runner.devtools.workspace import copy_project
+
+from .conftest import PROJECT
 
 WRAPPER = PROJECT.root / "scripts" / "zensical_build.py"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from snippet_runner.preview import CHROMIUM, CHROMIUM_ARGS, serve
-from snippet_runner.settings import PROJECT
+from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS, serve
 
+from ..conftest import PROJECT
 from ..test_front_matter import split
 
 POST = "caution-with-classes"  # the post most browser tests read

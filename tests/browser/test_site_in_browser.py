@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from snippet_runner.settings import PROJECT
-
+from ..conftest import PROJECT
 from .conftest import POST, archive_of, page_of, published_posts
 
 OUTPUT_TITLE = re.compile(r"^(Output|stdout) · ")

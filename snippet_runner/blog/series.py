@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from .snippets import front_matter
+from .layout import Layout
+from .posts import front_matter, read_text
 
 MARKER = "<!-- series -->"
 _TITLE = re.compile(r"^# (.+)$", re.M)
@@ -25,19 +25,26 @@ class Part:
     description: str
 
 
-def parts(posts_dir: Path, slugs: list[str]) -> list[Part]:
-    """The series' posts in reading order, with their titles and descriptions."""
+def parts(layout: Layout, slugs: list[str] | None = None) -> list[Part]:
+    """The series' posts (or the given ones) in reading order, with titles and descriptions."""
     found = []
-    for slug in slugs:
-        post = posts_dir / f"{slug}.md"
+    for slug in layout.series if slugs is None else slugs:
+        post = layout.posts_dir / f"{slug}.md"
         if not post.is_file():
             raise ValueError(f"mkdocs.yml extra.series lists {slug!r}, but {post} does not exist")
-        meta, body = front_matter(post.read_text(encoding="utf-8"))
+        meta, body = front_matter(read_text(post))
         heading = _TITLE.search(body)
         meta = meta or {}
         title = heading.group(1).strip() if heading else slug
         found.append(Part(slug, title, " ".join(str(meta.get("description", "")).split())))
     return found
+
+
+def title_of(markdown: str) -> str | None:
+    """The page's first-level heading: how a Markdown extension, which is not told
+    which file it renders, recognises a post."""
+    heading = _TITLE.search(markdown)
+    return heading.group(1).strip() if heading else None
 
 
 def navigation(series: list[Part], slug: str, name: str) -> str:

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from . import posts, series
+from .layout import Layout
+
 SIZE = (1200, 630)
 BACKGROUND = "#1a237e"  # the palette's indigo, dark enough for white text
 ACCENT = "#8c9eff"
@@ -32,3 +35,15 @@ def draw(path: Path, site_name: str, title: str, description: str) -> None:
         y += 46
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, optimize=True)
+
+
+def draw_all(layout: Layout, site_dir: Path) -> list[Path]:
+    """The site's card and one per published post (a draft gets none); returns the files."""
+    name = layout.site_name
+    drawn = [site_dir / "assets/cards/site.png"]
+    draw(drawn[0], name, name, layout.site_description)
+    slugs = [post.stem for post in posts.published(layout)]
+    for part in series.parts(layout, slugs):
+        drawn.append(site_dir / f"assets/cards/{part.slug}.png")
+        draw(drawn[-1], name, part.title, part.description)
+    return drawn

@@ -8,20 +8,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .settings import PROJECT
+from . import PROJECT_ROOT
 
 
 def copy_project(dest: Path) -> Path:
     """Copy tracked and new files (nothing git ignores) into ``dest``."""
     names = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=PROJECT.root,
+        cwd=PROJECT_ROOT,
         check=True,
         capture_output=True,
         text=True,
     ).stdout.splitlines()
     for name in names:
-        source, target = PROJECT.root / name, dest / name
+        source, target = PROJECT_ROOT / name, dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_symlink():  # docs/snippets -> ../snippets
             target.symlink_to(os.readlink(source))

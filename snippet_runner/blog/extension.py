@@ -1,0 +1,115 @@
+"""The Python-Markdown extension that both MkDocs and Zensical load (``markdown_extensions``).
+
+Before pymdownx.snippets expands include lines, its preprocessor:
+
+- binds each executed python block to its snippet file by the include line
+  (it adds ``snippet_file="<slug>/<name>.py"`` to the fence), so a block is
+  never matched to a file by its text;
+- runs the page's blocks that have no result yet, in parallel (under MkDocs
+  the hook already ran the whole site's; under Zensical this is where they run);
+- appends the series box to a post of the series, and puts the series'
+  reading list where a page holds ``<!-- series -->``.
+
+It also hands the Build to the fence formatter through the Markdown instance.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+from . import posts, series
+from .build import Build
+
+#: The attribute of the Markdown instance through which the formatter finds the Build.
+ATTRIBUTE = "snippet_build"
+_OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>[^`\n]*)$")
+_OURS = re.compile(r'\s+snippet_file=("[^"]*"|\'[^\']*\'|\S+)')
+
+
+class _Prepare(Preprocessor):
+    def __init__(self, md, build: Build | None, config_file: str) -> None:
+        super().__init__(md)
+        self.given = build
+        self.config_file = config_file
+
+    def run(self, lines: list[str]) -> list[str]:
+        # Zensical runs no hook: a Build per page; results are shared through the
+        # cache. Made here, not in extendMarkdown: MkDocs also instantiates the
+        # extensions once just to validate mkdocs.yml.
+        self.site_build = self.given or Build.for_site(Path(self.config_file).resolve())
+        setattr(self.md, ATTRIBUTE, self.site_build)
+        lines = list(lines)
+        self.md.snippet_blocks = 0  # per-page block counter, for unique ids
+        jobs = []
+        for fence in posts.fences_in("\n".join(lines), Path("<page>")):
+            index = fence.line - 1
+            opened = _OPENING.match(lines[index])
+            if opened is None:
+                continue
+            # An author cannot point a block at another file by hand.
+            lines[index] = _OURS.sub("", lines[index])
+            if not (fence.executed and fence.language in posts.PYTHON):
+                continue
+            if fence.only_includes and len(fence.includes) == 1:
+                include = fence.includes[0]
+                lines[index] = lines[index].rstrip() + f' snippet_file="{include}"'
+                jobs += self._jobs(include, fence.options)
+        if jobs:
+            self.site_build.run(jobs)
+        text = "\n".join(lines)
+        return self._series(text).split("\n")
+
+    def _jobs(self, include: str, options: dict[str, str]) -> list:
+        build = self.site_build
+        if not build.config.execute:
+            return []
+        try:
+            snippet = posts.resolve_include(include, build.layout, "")
+            return build.jobs(snippet, build.options(options))
+        except Exception:  # noqa: BLE001 - the formatter reports it, naming the post
+            return []
+
+    def _series(self, text: str) -> str:
+        parts = self.site_build.series
+        if not parts:
+            return text
+        title = series.title_of(text)
+        for part in parts:
+            if part.title == title:
+                name = self.site_build.layout.series_name
+                return text.rstrip("\n") + "\n\n" + series.navigation(parts, part.slug, name)
+        if series.MARKER in text:
+            posts_prefix = (
+                self.site_build.layout.posts_dir.relative_to(
+                    self.site_build.layout.docs_dir
+                ).as_posix()
+                + "/"
+            )
+            return text.replace(series.MARKER, series.reading_list(parts, posts_prefix))
+        return text
+
+
+class SnippetExtension(Extension):
+    def __init__(self, **kwargs) -> None:
+        self.config = {
+            # Not None: Python-Markdown turns a None-default option into a bool.
+            "build": ["", "the Build of this site build (MkDocs' hook passes it)"],
+            "config_file": ["mkdocs.yml", "the site's config, when no Build is passed (Zensical)"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
+        build = self.getConfig("build")
+        prepare = _Prepare(
+            md, build if isinstance(build, Build) else None, self.getConfig("config_file")
+        )
+        # Before pymdownx.snippets (32) expands the include lines.
+        md.preprocessors.register(prepare, "snippet_runner", 40)
+
+
+def makeExtension(**kwargs) -> SnippetExtension:  # noqa: N802 - Python-Markdown's name
+    return SnippetExtension(**kwargs)

@@ -1,0 +1,44 @@
+"""MkDocs hooks: what only MkDocs needs on top of the Markdown extension.
+
+- one Build per build (each `mkdocs serve` reload is a new build), handed to the
+  extension through its config, so every page of the build shares it: the
+  blog's extra renders of a post reuse its blocks, and the whole site's blocks
+  run in parallel before the first page renders;
+- after the build, the card images and the snippet downloads (the Zensical
+  wrapper calls the same function).
+
+The hooks keep no state of their own: the Build lives in MkDocs' config.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from snippet_runner.blog import publish
+from snippet_runner.blog.build import Build
+from snippet_runner.blog.layout import Layout
+from snippet_runner.executor.config import Config
+
+EXTENSION = "snippet_runner.blog.extension"
+
+
+def _build(config) -> Build:
+    return config.mdx_configs[EXTENSION]["build"]
+
+
+def on_config(config, **kwargs):  # noqa: ARG001
+    if EXTENSION not in config.markdown_extensions:
+        raise ValueError(f"mkdocs.yml: add `- {EXTENSION}` to markdown_extensions")
+    layout = Layout.load(Path(config.config_file_path))
+    config.mdx_configs.setdefault(EXTENSION, {})["build"] = Build(layout, Config.load(layout.root))
+    return config
+
+
+def on_pre_build(config, **kwargs) -> None:  # noqa: ARG001
+    _build(config).start()
+
+
+def on_post_build(config, **kwargs) -> None:  # noqa: ARG001
+    build = _build(config)
+    build.finish()
+    publish.after_build(build.layout, Path(config.site_dir))
