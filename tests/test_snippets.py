@@ -57,6 +57,7 @@ def prerun(request) -> None:
     jobs = [
         job
         for snippet in _selected(request.session.items) & EXECUTIONS.keys()
+        if not ONLY or snippet.parent.name == ONLY
         for job in BUILD.jobs(snippet, _options(snippet))
     ]
     BUILD.run(jobs)

@@ -238,7 +238,9 @@ class Build:
     def _block(self, include: str, raw: dict[str, object], block: str, fold: int) -> str:
         layout = self.layout
         try:
-            snippet = posts.resolve_include(include, layout, f"{layout.rel(layout.posts_dir)}")
+            snippet = posts.resolve_include(
+                include, layout, self.where(layout.snippets_dir / include)
+            )
         except posts.PostError as error:
             raise BlockError(str(error)) from None
         where = self.where(snippet, block)

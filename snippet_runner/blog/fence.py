@@ -93,7 +93,9 @@ def _format(build, source: str, language: str, options: dict, md: Any) -> str:
     for key, why in REFUSED.items():
         if options.get(key):
             where = build.where(build.layout.snippets_dir / include, block)
-            raise BlockError(f'{where}: {key}="{options[key]}" does not apply here: {why}.')
+            raise BlockError(
+                f'{where}: {key}="{str(options[key]).lower()}" does not apply here: {why}.'
+            )
     run_options = {key: extra.pop(key) for key in list(extra) if key in RUN_KEYS}
     # markdown-exec's width would set COLUMNS in this process; the validator moved it
     # (and returncode) into the run's own options.

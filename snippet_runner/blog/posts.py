@@ -157,12 +157,6 @@ def resolve_include(path: str, layout: Layout, where: str) -> Path:
             "one whole snippet file (named regions are for blocks that only show code)"
         )
     candidate = layout.snippets_dir / path
-    try:
-        relative = candidate.resolve(strict=False).relative_to(layout.snippets_dir.resolve())
-    except ValueError:
-        raise PostError(
-            f'{where}: "{path}" is outside {layout.rel(layout.snippets_dir)}/'
-        ) from None
     step = layout.snippets_dir
     for name in Path(path).parts:
         step = step / name
@@ -171,6 +165,12 @@ def resolve_include(path: str, layout: Layout, where: str) -> Path:
                 f'{where}: "{path}" is (or is inside) a symbolic link; snippets must be real '
                 f"files under {layout.rel(layout.snippets_dir)}/"
             )
+    try:
+        relative = candidate.resolve(strict=False).relative_to(layout.snippets_dir.resolve())
+    except ValueError:
+        raise PostError(
+            f'{where}: "{path}" is outside {layout.rel(layout.snippets_dir)}/'
+        ) from None
     if len(relative.parts) != 2 or relative.suffix != ".py":
         raise PostError(f'{where}: "{path}" must name a file snippets/<post-slug>/<name>.py')
     return candidate

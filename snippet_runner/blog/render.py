@@ -40,11 +40,9 @@ def _lines(text: str, fold: int) -> str:
     )
 
 
-def _stream(name: str, text: str, fold: int) -> str:
-    return (
-        f'<div class="snippet-stream snippet-{name}">'
-        f'<span class="snippet-stream-name">{name}</span>{_lines(text, fold)}</div>'
-    )
+def _stream(name: str, text: str, fold: int, named: bool) -> str:
+    title = f'<span class="snippet-stream-name">{name}</span>' if named else ""
+    return f'<div class="snippet-stream snippet-{name}">{title}{_lines(text, fold)}</div>'
 
 
 def _frame(shown: Shown, fold: int) -> str:
@@ -54,10 +52,11 @@ def _frame(shown: Shown, fold: int) -> str:
         f'<div class="snippet-output" data-exit="{escape(str(result.returncode))}">',
         f'<p class="snippet-output-label">Output · {escape(shown.label)} · {escape(status)}</p>',
     ]
+    both = bool(result.stderr)  # the streams are named only when there are two
     if result.stdout or not result.stderr:
-        parts.append(_stream("stdout", result.stdout or "(no output)", fold))
+        parts.append(_stream("stdout", result.stdout or "(no output)", fold, both))
     if result.stderr:
-        parts.append(_stream("stderr", result.stderr, fold))
+        parts.append(_stream("stderr", result.stderr, fold, both))
     parts.append("</div>")
     return "".join(parts)
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from ..conftest import PROJECT
 from .conftest import POST, archive_of, page_of, published_posts
 
-OUTPUT_TITLE = re.compile(r"^(Output|stdout) · ")
+OUTPUT_LABEL = re.compile(r"^Output · CPython 3\.\d+\.\d+")
 
 
 def test_blog_index_lists_every_published_post(page):
@@ -33,15 +33,14 @@ def test_post_shows_the_outputs_of_its_executed_examples(page, built_site):
     source = (PROJECT.posts_dir / f"{POST}.md").read_text(encoding="utf-8")
     executed = source.count('exec="on"')
     page.goto(page_of(built_site, POST))
-    outputs = page.locator(".highlight").filter(
-        has=page.locator(".filename", has_text=OUTPUT_TITLE)
-    )
-    assert outputs.count() >= executed, f"{executed} executed examples, {outputs.count()} outputs"
-    for block in outputs.all():
-        title = block.locator(".filename").inner_text()
-        assert "CPython" in title, f"output not labelled with its interpreter: {title!r}"
-        assert block.locator("code").inner_text().strip(), f"empty output under {title!r}"
-    expect(outputs.first).to_be_visible()
+    results = page.locator(".snippet-result")
+    assert results.count() == executed, f"{executed} executed examples, {results.count()} outputs"
+    for result in results.all():
+        output = result.locator(".snippet-output").first
+        label = output.locator(".snippet-output-label").inner_text()
+        assert OUTPUT_LABEL.match(label), f"output not labelled with its interpreter: {label!r}"
+        assert output.locator("code").first.inner_text().strip(), f"empty output under {label!r}"
+    expect(results.first.locator(".snippet-output").first).to_be_visible()
 
 
 def test_search_finds_a_post_by_a_word_of_its_body(page):
@@ -108,7 +107,9 @@ def test_version_tabs_switch(page, built_site):
     labels.nth(1).click()
     expect(blocks.nth(1)).to_be_visible()
     expect(blocks.nth(0)).to_be_hidden()
-    expect(blocks.nth(1).locator(".filename")).to_contain_text(labels.nth(1).inner_text())
+    expect(blocks.nth(1).locator(".snippet-output-label")).to_contain_text(
+        labels.nth(1).inner_text()
+    )
 
 
 @pytest.mark.parametrize("feed", ["feed_rss_created.xml", "sitemap.xml"])

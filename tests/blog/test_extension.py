@@ -1,0 +1,197 @@
+"""The blog's Markdown side, in-process and fast: a Markdown instance configured like
+mkdocs.yml (markdown-exec's ``md`` fixture style), a real Build, real runs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import markdown
+import pytest
+
+from snippet_runner.blog import fence
+from snippet_runner.blog.build import Build
+from snippet_runner.blog.extension import SnippetExtension
+from snippet_runner.blog.layout import Layout
+from snippet_runner.executor.config import Config
+
+from ..conftest import THIS_PYTHON
+
+SERIES = """\
+site_name: mini
+extra:
+  series:
+    name: The series
+    posts: [one, two]
+"""
+
+
+class Site:
+    def __init__(self, root: Path, config: str = "site_name: mini\n") -> None:
+        self.root = root
+        (root / "docs/blog/posts").mkdir(parents=True)
+        (root / "snippets").mkdir()
+        (root / "mkdocs.yml").write_text(config)
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "SNIPPET_PYTHONS": THIS_PYTHON,
+            "SNIPPET_CACHE_DIR": str(root / "cache"),
+        }
+
+    def snippet(self, path: str, code: str, stdout: str | None = None) -> Path:
+        file = self.root / "snippets" / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(code))
+        if stdout is not None:
+            file.with_suffix(".stdout").write_text(stdout)
+        return file
+
+    def post(self, slug: str, title: str, body: str = "") -> str:
+        text = f"# {title}\n\n{textwrap.dedent(body)}"
+        (self.root / f"docs/blog/posts/{slug}.md").write_text(text)
+        return text
+
+    def build(self, **env: str) -> Build:
+        layout = Layout.load(self.root / "mkdocs.yml")
+        return Build(layout, Config.load(self.root, {**self.env, **env}))
+
+    def render(self, text: str, build: Build | None = None) -> str:
+        custom = {"class": "python", "validator": fence.validator, "format": fence.formatter}
+        md = markdown.Markdown(
+            extensions=[
+                SnippetExtension(build=build or self.build()),
+                "admonition",
+                "attr_list",
+                "md_in_html",
+                "pymdownx.snippets",
+                "pymdownx.superfences",
+                "pymdownx.tabbed",
+            ],
+            extension_configs={
+                "pymdownx.snippets": {
+                    "base_path": [str(self.root / "snippets")],
+                    "check_paths": True,
+                },
+                "pymdownx.superfences": {
+                    "custom_fences": [{"name": "python", **custom}, {"name": "py", **custom}]
+                },
+                "pymdownx.tabbed": {"alternate_style": True},
+            },
+        )
+        return md.convert(text)
+
+
+def block(path: str, options: str = "") -> str:
+    return f'```python exec="on" {options}\n--8<-- "{path}"\n```\n\n'
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path)
+
+
+def test_output_is_escaped_html_that_no_printed_line_can_end(site):
+    code = 'print("````")\nprint("<script>alert(1)</script>")\nprint("**not bold**")\n'
+    site.snippet("demo/evil.py", code, "````\n<script>alert(1)</script>\n**not bold**\n")
+    html = site.render(site.post("demo", "Demo", block("demo/evil.py")))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "**not bold**" in html and "<strong>" not in html
+
+
+def test_two_identical_blocks_on_a_page_get_distinct_ids(site):
+    site.snippet("demo/hello.py", "print('hi')\n", "hi\n")
+    html = site.render(site.post("demo", "Demo", block("demo/hello.py") * 2))
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) >= 2 and len(ids) == len(set(ids)), ids
+
+
+def test_a_block_is_bound_to_its_file_by_the_include_line(site):
+    # Same text in two posts' folders: each block links to (and is checked against) its own file.
+    site.snippet("one/same.py", "print('same')\n", "same\n")
+    site.snippet("two/same.py", "print('same')\n", "same\n")
+    build = site.build()
+    html = site.render(site.post("two", "Two", block("two/same.py")), build)
+    assert 'href="/snippets/two/same.py"' in html and "/one/" not in html
+
+
+def test_an_author_cannot_point_a_block_at_another_file(site):
+    site.snippet("demo/shown.py", "print('shown')\n", "shown\n")
+    site.snippet("demo/other.py", "print('other')\n", "other\n")
+    text = block("demo/shown.py", 'snippet_file="demo/other.py"')
+    html = site.render(site.post("demo", "Demo", text))
+    assert "shown" in html and "other" not in html
+
+
+def test_a_symlinked_snippet_is_refused(site, tmp_path, caplog):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.py"
+    outside.write_text("print('from outside')\n")
+    (site.root / "snippets/demo").mkdir(parents=True)
+    (site.root / "snippets/demo/link.py").symlink_to(outside)
+    with caplog.at_level(logging.WARNING):
+        html = site.render(site.post("demo", "Demo", block("demo/link.py")))
+    assert "symbolic link" in caplog.text and "from outside" not in html
+
+
+@pytest.mark.parametrize("option", ['html="true"', 'session="s"', 'workdir="/tmp"'])
+def test_options_that_cannot_apply_fail_naming_the_snippet(site, option, caplog):
+    site.snippet("demo/hello.py", "print('hi')\n", "hi\n")
+    with caplog.at_level(logging.WARNING):
+        site.render(site.post("demo", "Demo", block("demo/hello.py", option)))
+    assert f"snippets/demo/hello.py: {option}" in caplog.text
+    assert "does not apply here" in caplog.text
+
+
+def test_an_exception_while_formatting_fails_the_block_loudly(site, caplog):
+    hello = site.snippet("demo/hello.py", "print('hi')\n")
+    hello.with_suffix(".stdout").write_bytes(b"caf\xe9\n")  # not UTF-8
+    build = site.build()
+    with caplog.at_level(logging.WARNING):
+        html = site.render(site.post("demo", "Demo", block("demo/hello.py")), build)
+    assert "snippets/demo/hello" in caplog.text
+    assert build.failures and "snippet-error" in html and 'exec="on"' not in html
+
+
+def test_the_series_box_and_the_reading_list(tmp_path):
+    site = Site(tmp_path, SERIES)
+    site.post("one", "Part one")
+    site.post("two", "Part two")
+    build = site.build()
+    first = site.render("# Part one\n\nText.\n", build)
+    assert "The series: part 1 of 2" in first and 'href="two.md"' in first
+    last = site.render("# Part two\n\nText.\n", build)
+    assert "part 2 of 2" in last and "Start again from" in last
+    home = site.render("# Home\n\n<!-- series -->\n", build)
+    assert re.search(r'<ol>\s*<li><a href="blog/posts/one.md">Part one</a>', home)
+    assert "part 1 of" not in home
+
+
+def test_versions_that_match_no_configured_interpreter_fail(site, caplog):
+    site.snippet("demo/hello.py", "print('hi')\n", "hi\n")
+    text = block("demo/hello.py", 'versions="<3.0" reason="never"')
+    with caplog.at_level(logging.WARNING):
+        site.render(site.post("demo", "Demo", text))
+    assert 'versions="<3.0" matches none of the configured interpreters' in caplog.text
+
+
+def test_a_failed_block_is_reported_once_however_often_it_renders(site, caplog):
+    site.snippet("demo/bad.py", "raise SystemExit(3)\n", "")
+    build = site.build()
+    text = site.post("demo", "Demo", block("demo/bad.py"))
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):  # Material's blog renders a post again for its index pages
+            site.render(text, build)
+    assert caplog.text.count("exited with code 3") == 1
+
+
+def test_a_run_that_did_not_match_is_not_cached(site):
+    site.snippet("demo/drift.py", "print('new')\n", "old\n")
+    text = site.post("demo", "Demo", block("demo/drift.py"))
+    first = site.build()
+    site.render(text, first)
+    second = site.build()
+    site.render(text, second)
+    assert (first.runner.ran, second.runner.ran) == (1, 1), "a run that failed its check was kept"
