@@ -44,12 +44,10 @@ pythons: $(STAMP)
 serve: $(STAMP) pythons
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
-# Built aside and moved into place only when the strict build passes, so a
-# failed build never leaves a half-written site/ behind.
-build: $(STAMP)
-	rm -rf site.partial
-	$(BIN)/mkdocs build --strict -d site.partial || { rm -rf site.partial; exit 1; }
-	rm -rf site && mv site.partial site
+# Built in a private folder and moved into place only when the strict build
+# passes; two builds at once wait for each other (snippet_runner/devtools/build_site.py).
+build: $(STAMP) pythons
+	$(BIN)/python -m snippet_runner.devtools.build_site
 
 zensical: $(STAMP)
 	$(BIN)/python scripts/zensical_build.py
@@ -87,4 +85,4 @@ mutation: $(STAMP)
 	$(BIN)/python scripts/mutation.py
 
 clean:
-	rm -rf $(VENV) site site.partial .pytest_cache .cache
+	rm -rf $(VENV) site .site.lock .pytest_cache .cache

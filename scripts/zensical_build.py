@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from snippet_runner.blog import publish
+from snippet_runner.blog.build import Build
 from snippet_runner.blog.layout import Layout
 
 
@@ -49,7 +50,7 @@ def main(argv: list[str]) -> int:
         print("\nThe built site was removed: it showed errors instead of outputs.", file=sys.stderr)
         return 1
     if status == 0:
-        publish.after_build(layout, layout.site_dir)
+        publish.after_build(Build.for_site(config_file), layout.site_dir)
     return status
 
 

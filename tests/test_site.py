@@ -123,3 +123,22 @@ def test_downloads_are_the_exact_files_that_ran(built_site):
             served = built_site / href.lstrip("/")
             assert served.read_bytes() == (PROJECT.root / href.lstrip("/")).read_bytes(), href
         assert "download>Download" in text, f"{slug}: no download link"
+
+
+def test_no_page_shows_an_unexecuted_block_or_a_build_error(built_site):
+    # A block the executor did not format would be published as its raw fence.
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'exec="on"' not in text and "exec=&quot;on&quot;" not in text, page
+        assert "snippet-error" not in text, page
+
+
+def test_the_site_records_the_interpreters_that_printed_each_post(built_site):
+    import json
+
+    record = json.loads((built_site / "interpreters.json").read_text(encoding="utf-8"))
+    versions = [i["version"] for i in record["interpreters"]]
+    assert versions and all(re.fullmatch(r"3\.\d+\.\d+", v) for v in versions), versions
+    assert set(record["posts"]) == set(_published_posts())
+    for slug, printed in record["posts"].items():
+        assert printed and set(printed) <= set(versions), slug

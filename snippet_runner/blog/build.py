@@ -55,6 +55,9 @@ class Build:
         self._lock = threading.Lock()
         self._restore_signals = None
         self.series = series.parts(layout) if layout.series else []
+        #: Drafts are shown by `mkdocs serve` only; in a published build a link to one is an error.
+        self.drafts_visible = False
+        self.drafts = {post.stem for post in posts.posts(layout) if posts.is_draft(post)}
         if config.execute:
             self._find_interpreters()
         settings = RunSettings(

@@ -15,6 +15,7 @@ It also hands the Build to the fence formatter through the Markdown instance.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from .build import Build
 #: The attribute of the Markdown instance through which the formatter finds the Build.
 ATTRIBUTE = "snippet_build"
 _OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>[^`\n]*)$")
+_MD_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
+log = logging.getLogger("mkdocs.plugins.snippet_runner")
 _OURS = re.compile(r'\s+snippet_file=("[^"]*"|\'[^\']*\'|\S+)')
 
 
@@ -61,7 +64,21 @@ class _Prepare(Preprocessor):
         if jobs:
             self.site_build.run(jobs)
         text = "\n".join(lines)
+        self._links_to_drafts(text)
         return self._series(text).split("\n")
+
+    def _links_to_drafts(self, text: str) -> None:
+        """A published page must not link to a draft (MkDocs only logs that at INFO)."""
+        build = self.site_build
+        if build.drafts_visible or not build.drafts:
+            return
+        title = series.title_of(text) or "a page"
+        for target in _MD_LINK.findall(text):
+            if Path(target).stem in build.drafts and Path(target).name.endswith(".md"):
+                log.warning(
+                    f"'{title}' links to {target}, a draft: the link would be broken on the "
+                    "published site. Publish the draft first, or remove the link."
+                )
 
     def _jobs(self, include: str, options: dict[str, str]) -> list:
         build = self.site_build

@@ -107,7 +107,7 @@ def _format(build, source: str, language: str, options: dict, md: Any) -> str:
         del code  # the file named by the include line runs, not the text
         if not build.config.execute:
             return ""
-        html = build.block(include, run_options, block)
+        html = build.block(include, run_options, block, build.config.fold_lines)
         md.snippet_blocks = getattr(md, "snippet_blocks", 0) + 1
         slug_name = include.replace("/", "-").removesuffix(".py")
         return html.replace(ID, f"{slug_name}-{md.snippet_blocks}")

@@ -30,7 +30,11 @@ def on_config(config, **kwargs):  # noqa: ARG001
     if EXTENSION not in config.markdown_extensions:
         raise ValueError(f"mkdocs.yml: add `- {EXTENSION}` to markdown_extensions")
     layout = Layout.load(Path(config.config_file_path))
-    config.mdx_configs.setdefault(EXTENSION, {})["build"] = Build(layout, Config.load(layout.root))
+    build = Build(layout, Config.load(layout.root))
+    # Material's blog shows drafts under `mkdocs serve` (draft_on_serve) and never in a build.
+    blog = config.plugins.get("material/blog")
+    build.drafts_visible = bool(blog and blog.is_serve and blog.config.draft_on_serve)
+    config.mdx_configs.setdefault(EXTENSION, {})["build"] = build
     return config
 
 
@@ -41,4 +45,4 @@ def on_pre_build(config, **kwargs) -> None:  # noqa: ARG001
 def on_post_build(config, **kwargs) -> None:  # noqa: ARG001
     build = _build(config)
     build.finish()
-    publish.after_build(build.layout, Path(config.site_dir))
+    publish.after_build(build, Path(config.site_dir))

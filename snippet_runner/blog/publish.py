@@ -4,10 +4,13 @@ wrapper), and a draft contributes nothing: no card, no snippet file."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+from ..executor.options import OptionError
 from . import cards, posts
+from .build import Build
 from .layout import Layout
 
 
@@ -27,6 +30,34 @@ def snippet_downloads(layout: Layout, site_dir: Path) -> list[Path]:
     return copied
 
 
-def after_build(layout: Layout, site_dir: Path) -> None:
-    cards.draw_all(layout, site_dir)
-    snippet_downloads(layout, site_dir)
+def printed_by(build: Build, site_dir: Path) -> Path:
+    """``site/interpreters.json``: the exact interpreters that printed each post's outputs."""
+    found = {}
+    for snippet, fences in posts.executions(build.layout).items():
+        versions = found.setdefault(snippet.parent.name, set())
+        for fence in fences:
+            try:
+                options = build.options(fence.options)
+            except OptionError:
+                continue
+            versions |= {i.version for i in build.interpreters if options.runs_on(i.version)}
+    record = {
+        "interpreters": [
+            {"version": i.version, "implementation": i.implementation, "label": i.label}
+            for i in build.interpreters
+        ],
+        "posts": {
+            slug: sorted(v, key=lambda x: tuple(map(int, x.split("."))))
+            for slug, v in sorted(found.items())
+        },
+    }
+    path = site_dir / "interpreters.json"
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def after_build(build: Build, site_dir: Path) -> None:
+    cards.draw_all(build.layout, site_dir)
+    snippet_downloads(build.layout, site_dir)
+    if build.config.execute:
+        printed_by(build, site_dir)

@@ -27,7 +27,7 @@ def _stop(signum, frame):  # noqa: ARG001
     raise SystemExit(128 + signum)
 
 
-def build(site: Path, command: list[str]) -> int:
+def build(site: Path, command: list[str], cwd: Path = PROJECT_ROOT) -> int:
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     lock_path = site.parent / f".{site.name}.lock"
@@ -35,9 +35,7 @@ def build(site: Path, command: list[str]) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a second `make build` waits here
         work = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
         try:
-            status = subprocess.run(
-                [*command, "-d", str(work / "site")], cwd=PROJECT_ROOT
-            ).returncode
+            status = subprocess.run([*command, "-d", str(work / "site")], cwd=cwd).returncode
             if status != 0:
                 print(f"build failed (exit {status}): {site} is unchanged", file=sys.stderr)
                 return status
@@ -52,12 +50,14 @@ def build(site: Path, command: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", default=str(PROJECT_ROOT / "site"))
+    parser.add_argument("--root", default=str(PROJECT_ROOT), help="the folder of mkdocs.yml")
+    parser.add_argument("--site", help="where the site goes (default: ROOT/site)")
     args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
     signal.signal(signal.SIGTERM, _stop)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    return build(Path(args.site), mkdocs)
+    return build(Path(args.site or root / "site"), mkdocs, cwd=root)
 
 
 if __name__ == "__main__":

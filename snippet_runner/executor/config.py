@@ -29,6 +29,7 @@ DEFAULTS: dict[str, object] = {
     "memory-mb": 2048,
     "cpu-seconds": 300,
     "output-limit": 64 * 1024,
+    "fold-lines": 60,
 }
 
 
@@ -66,6 +67,7 @@ class Config:
     memory_mb: int = 2048  # address-space limit of each process of a run
     cpu_seconds: int = 300  # CPU-time limit of each process of a run
     output_limit: int = 64 * 1024  # bytes of each stream kept for the page
+    fold_lines: int = 60  # longer outputs show their first and last lines, the rest folded
     execute: bool = True  # SNIPPET_EXECUTE=off: show sources only (benchmark baseline)
     cache: bool = True  # SNIPPET_CACHE=off: run everything again
     required: bool = False  # SNIPPET_PYTHONS_REQUIRED / CI: a missing interpreter or sandbox fails
@@ -112,6 +114,7 @@ class Config:
             memory_mb=_number(ours["memory-mb"], "memory-mb", int),
             cpu_seconds=_number(ours["cpu-seconds"], "cpu-seconds", int),
             output_limit=_number(ours["output-limit"], "output-limit", int),
+            fold_lines=_number(ours["fold-lines"], "fold-lines", int),
             execute=parse_bool(env.get("SNIPPET_EXECUTE", "on"), name="SNIPPET_EXECUTE"),
             cache=parse_bool(env.get("SNIPPET_CACHE", "on"), name="SNIPPET_CACHE"),
             required=required or env.get("CI", "").strip().lower() in _TRUE,

@@ -195,3 +195,17 @@ def test_a_run_that_did_not_match_is_not_cached(site):
     second = site.build()
     site.render(text, second)
     assert (first.runner.ran, second.runner.ran) == (1, 1), "a run that failed its check was kept"
+
+
+def test_a_link_to_a_draft_fails_a_published_build(site, caplog):
+    (site.root / "docs/blog/posts/later.md").write_text("---\ndraft: true\n---\n\n# Later\n")
+    text = site.post("now", "Now", "Read [the next part](later.md).\n")
+    build = site.build()
+    with caplog.at_level(logging.WARNING):
+        site.render(text, build)
+    assert "'Now' links to later.md, a draft" in caplog.text
+    caplog.clear()
+    build.drafts_visible = True  # mkdocs serve shows drafts: the link works there
+    with caplog.at_level(logging.WARNING):
+        site.render(text, build)
+    assert "draft" not in caplog.text
