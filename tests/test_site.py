@@ -142,3 +142,31 @@ def test_the_site_records_the_interpreters_that_printed_each_post(built_site):
     assert set(record["posts"]) == set(_published_posts())
     for slug, printed in record["posts"].items():
         assert printed and set(printed) <= set(versions), slug
+
+
+def test_version_tabs_only_where_versions_satisfy_different_expected_files(built_site):
+    # Outputs that differ only in what varies from run to run (a pid, a timing, a race's
+    # count: wildcards and redactions) share one tab; a tab is a real behaviour change.
+    from snippet_runner.executor import expected
+
+    head = re.compile(r'id="snippet-(.+?)-(\w+)-\d+">')
+    checked = 0
+    for page in built_site.glob("blog/*/*/*/*/index.html"):
+        for block in page.read_text(encoding="utf-8").split('<div class="snippet-result" ')[1:]:
+            slug, name = head.match(block).groups()
+            labels = re.findall(r'<label for="__snippet_[^"]+">CPython ([0-9.]+)', block)
+            if len(labels) < 2:
+                continue
+            snippet = PROJECT.snippets_dir / slug / f"{name}.py"
+            governing = [
+                tuple(
+                    expected.expected_for(snippet, s, tuple(map(int, v.split("."))))[0]
+                    for s in expected.STREAMS
+                )
+                for v in labels
+            ]
+            assert len(set(governing)) == len(governing), (
+                f"{page}: {name} tabs {labels} share expected files"
+            )
+            checked += 1
+    assert checked, "no page has version tabs"

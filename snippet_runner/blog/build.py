@@ -284,16 +284,7 @@ class Build:
         if problems:
             self.fail(where, problems)
             raise BlockError(f"{where}:\n" + "\n\n".join(problems))
-        groups: dict[object, list[Interpreter]] = {}
-        for interpreter in sorted(results):
-            shown = self.shown(snippet, results[interpreter])
-            groups.setdefault(expected.grouping_key(snippet, shown, interpreter.key), []).append(
-                interpreter
-            )
-        shown = [
-            render.Shown(versions_text(group), span(group), self.shown(snippet, results[group[0]]))
-            for group in groups.values()
-        ]
+        shown = self._groups(snippet, results)
         footer = render.links(
             snippet.name, layout.download_url(snippet), layout.source_url(snippet)
         )
@@ -305,6 +296,36 @@ class Build:
             hangs_after=options.timeout if options.hangs else None,
             fold=fold,
         )
+
+    def _groups(self, snippet: Path, results: dict[Interpreter, RunResult]) -> list[render.Shown]:
+        """One output per group of versions that satisfy the same expected files.
+
+        Versions whose outputs differ only where the expected file allows it (a
+        wildcard, a redaction: timings, pids, a race's count) share one output,
+        labelled with the whole range; the newest version's output is shown, and the
+        label says so.
+        """
+        groups: dict[tuple, list[Interpreter]] = {}
+        for interpreter in sorted(results):
+            result = results[interpreter]
+            files = tuple(
+                expected.expected_for(snippet, s, interpreter.key)[0] for s in expected.STREAMS
+            )
+            key = (files, result.returncode, result.timed_out)
+            groups.setdefault(key, []).append(interpreter)
+        shown = []
+        for group in groups.values():
+            outputs = {
+                (r.stdout, r.stderr) for r in (self.shown(snippet, results[i]) for i in group)
+            }
+            newest = group[-1]
+            label = span(group)
+            if len(outputs) > 1:
+                label += f" · printed by {newest.version}; the parts that vary between runs differ"
+            shown.append(
+                render.Shown(versions_text(group), label, self.shown(snippet, results[newest]))
+            )
+        return shown
 
     def fail(self, where: str, problems: list[str]) -> None:
         """Record a failed block; with SNIPPET_FAILURES_FILE, also for the Zensical wrapper."""
