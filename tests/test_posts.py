@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from snippet_runner.blog import posts as blog
@@ -102,3 +104,29 @@ def test_every_expected_file_has_its_snippet():
         if not expected.snippet_of(path).is_file()
     ]
     assert not orphans, "expected-output files without a snippet: " + ", ".join(orphans)
+
+
+# Prose that states a version range or a measured figure quotes it from the outputs
+# ([[printed: ...]] / [[versions: ...]], snippet_runner/blog/quote.py), so it cannot drift.
+_CODE = re.compile(
+    r"^(?P<f>`{3,}|~{3,}).*?^(?P=f)\s*$|`[^`\n]*`|\[\[.*?\]\]|\]\([^)]*\)|^\[[^\]]+\]:.*$",
+    re.S | re.M,
+)
+_TYPED_RANGE = re.compile(r"\b3\.\d+(?:\.\d+)?\s*(?:to|–|—|-|through)\s*3\.\d+")
+_TYPED_MEASURE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:×|x\b|times (?:as|slower|faster|more|longer)|µs\b|us\b|ms\b)"
+)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=_id)
+def test_no_typed_version_range_or_measured_figure(post):
+    _, body = blog.front_matter(post.read_text(encoding="utf-8"))
+    prose = _CODE.sub(" ", body)
+    found = [
+        m.group(0) for pattern in (_TYPED_RANGE, _TYPED_MEASURE) for m in pattern.finditer(prose)
+    ]
+    assert not found, (
+        f"{_id(post)} types {found}: quote what a snippet printed instead, e.g. "
+        "[[versions: <slug>/<name>.py | <regex>]] or [[printed: <slug>/<name>.py | <regex>]] "
+        "(README, 'Prose bound to outputs')"
+    )

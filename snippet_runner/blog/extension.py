@@ -22,7 +22,7 @@ from pathlib import Path
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from . import posts, series
+from . import posts, quote, series
 from .build import Build
 
 #: The attribute of the Markdown instance through which the formatter finds the Build.
@@ -48,6 +48,7 @@ class _Prepare(Preprocessor):
         lines = list(lines)
         self.md.snippet_blocks = 0  # per-page block counter, for unique ids
         jobs = []
+        page_options: dict[str, dict] = {}
         for fence in posts.fences_in("\n".join(lines), Path("<page>")):
             index = fence.line - 1
             opened = _OPENING.match(lines[index])
@@ -61,11 +62,34 @@ class _Prepare(Preprocessor):
                 include = fence.includes[0]
                 lines[index] = lines[index].rstrip() + f' snippet_file="{include}"'
                 jobs += self._jobs(include, fence.options)
+                page_options.setdefault(include, fence.options)
         if jobs:
             self.site_build.run(jobs)
         text = "\n".join(lines)
         self._links_to_drafts(text)
+        text = self._quotes(text, page_options)
         return self._series(text).split("\n")
+
+    def _quotes(self, text: str, page_options: dict[str, dict]) -> str:
+        """Fill ``[[printed: ...]]`` and ``[[versions: ...]]`` from the outputs (quote.py)."""
+        if "[[" not in text or not self.site_build.config.execute:
+            return text
+        build = self.site_build
+
+        def outputs(include: str) -> dict:
+            snippet = posts.resolve_include(include, build.layout, include)
+            jobs = build.jobs(snippet, build.options(page_options.get(include, {})))
+            build.run(jobs)
+            return {
+                job.interpreter: build.shown(snippet, build.runner.get(job)).stdout for job in jobs
+            }
+
+        where = f"'{series.title_of(text) or 'a page'}'"
+        try:
+            return quote.fill(text, outputs, where)
+        except (quote.QuoteError, posts.PostError, OSError) as error:
+            log.warning(str(error))
+            return text
 
     def _links_to_drafts(self, text: str) -> None:
         """A published page must not link to a draft (MkDocs only logs that at INFO)."""

@@ -209,3 +209,40 @@ def test_a_link_to_a_draft_fails_a_published_build(site, caplog):
     with caplog.at_level(logging.WARNING):
         site.render(text, build)
     assert "draft" not in caplog.text
+
+
+def test_prose_quotes_what_the_snippets_printed(site, caplog):
+    code = "import sys\nprint('minor', sys.version_info[1])\nprint('slowdown: 12.5x')\n"
+    site.snippet("demo/v.py", code, "minor ...\nslowdown: 12.5x\n")
+    text = site.post(
+        "demo",
+        "Demo",
+        block("demo/v.py")
+        + "It was [[printed: demo/v.py | slowdown: ([\\d.]+)x]] times slower "
+        + "on [[versions: demo/v.py | minor \\d+]].\n",
+    )
+    html = site.render(text)
+    assert f"It was 12.5 times slower on CPython {THIS_PYTHON}." in html
+    with caplog.at_level(logging.WARNING):
+        site.render(site.post("bad", "Bad", "[[printed: demo/v.py | nowhere (\\d+)]]\n"))
+    assert "[[printed: demo/v.py | nowhere (\\d+)]]: not in the output of CPython" in caplog.text
+
+
+def test_quoted_numbers_that_differ_by_version_become_a_range():
+    from snippet_runner.blog.quote import QuoteError, fill
+    from snippet_runner.executor.interpreters import Interpreter
+
+    def interpreter(patch: int, minor: int) -> Interpreter:
+        return Interpreter((3, minor, patch), f"3.{minor}.{patch}", "CPython", "/p", "/", "x86_64")
+
+    printed = {
+        interpreter(1, 12): "x 21.5\n",
+        interpreter(2, 13): "x 121\n",
+        interpreter(3, 14): "x 70\n",
+    }
+    assert fill("[[printed: a/b.py | x ([\\d.]+)]]", lambda _: printed) == "21.5–121"
+    assert fill("[[versions: a/b.py | x 1]]", lambda _: printed) == "CPython 3.13.2"
+    assert fill("[[versions: a/b.py | x \\d]]", lambda _: printed) == "CPython 3.12.1–3.14.3"
+    words = {interpreter(1, 12): "x a\n", interpreter(2, 13): "x b\n"}
+    with pytest.raises(QuoteError, match=r"different values \['a', 'b'\]"):
+        fill("[[printed: a/b.py | x (\\w)]]", lambda _: words)
