@@ -92,7 +92,32 @@ def test_front_matter(post):
     elif not re.sub(r"(?m)^#.*$", "", excerpt).strip():
         problems.append("the excerpt before `<!-- more -->` is empty")
 
+    if not meta.get("draft"):  # a draft may keep them while it is written
+        problems += [
+            f"still has the template's placeholder text: {line!r}; write your own"
+            for line in _placeholders()
+            if line in body or line in str(meta.get("description", ""))
+        ]
+    if not meta.get("draft") and re.search(r"(?m)^# TODO", body):
+        problems.append("the title still starts with TODO (`make new-post TITLE=...` sets it)")
+
     assert not problems, f"{where}:\n  - " + "\n  - ".join(problems)
+
+
+def _placeholders() -> list[str]:
+    """The template's own sentences (templates/post.md): a post must replace them all."""
+    text = (PROJECT.root / "templates" / "post.md").read_text(encoding="utf-8")
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if len(line.strip()) > 30
+        and "{" not in line
+        and not line.lstrip().startswith(("-", "`", "#"))
+    ]
+
+
+def test_the_placeholder_check_knows_the_template():
+    assert any("what they will learn" in line for line in _placeholders())
 
 
 @pytest.mark.parametrize("post", [p for p in POSTS if not is_draft(p)], ids=_id)

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 from ..executor import expected, redact, sandbox
@@ -57,6 +58,8 @@ class Build:
         self.series = series.parts(layout) if layout.series else []
         #: Drafts are shown by `mkdocs serve` only; in a published build a link to one is an error.
         self.drafts_visible = False
+        #: True under `mkdocs serve`: an output not recorded yet is shown with a banner.
+        self.serving = False
         self.drafts = {post.stem for post in posts.posts(layout) if posts.is_draft(post)}
         if config.execute:
             self._find_interpreters()
@@ -268,27 +271,37 @@ class Build:
             return render.not_run(options.versions, options.reason)
         self.run(jobs)  # a no-op when the pre-run did it (Zensical runs a page at a time)
         results = {job.interpreter: self.runner.get(job) for job in jobs}
-        problems = []
+        problems, drift = [], []
         for interpreter, result in results.items():
             problem = verdict(result, options)
             if problem is not None:
                 problems.append(f"under {interpreter.label} it {problem}")
                 continue
-            problems += expected.problems(
+            drift += expected.problems(
                 snippet,
                 self.shown(snippet, result),
                 interpreter.key,
                 root=layout.root,
                 label=interpreter.label,
             )
-        if problems:
-            self.fail(where, problems)
-            raise BlockError(f"{where}:\n" + "\n\n".join(problems))
+        banner = ""
+        if drift and self.serving and not problems:
+            # A preview shows a new or changed example at once; a build still fails.
+            log.info(f"{where}: output not recorded yet (shown in the preview)")
+            command = f"make update-examples SLUG={escape(snippet.parent.name)}"
+            banner = (
+                '<p class="snippet-unrecorded">Not recorded yet: this output does not match '
+                f"its expected files. Run <code>{command}</code>, review the diff and commit "
+                "it; the strict build fails until then.</p>"
+            )
+        elif problems or drift:
+            self.fail(where, problems + drift)
+            raise BlockError(f"{where}:\n" + "\n\n".join(problems + drift))
         shown = self._groups(snippet, results)
         footer = render.links(
             snippet.name, layout.download_url(snippet), layout.source_url(snippet)
         )
-        return render.outputs(
+        return banner + render.outputs(
             shown,
             footer=footer,
             versions=options.versions,

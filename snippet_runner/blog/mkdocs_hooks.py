@@ -33,7 +33,8 @@ def on_config(config, **kwargs):  # noqa: ARG001
     build = Build(layout, Config.load(layout.root))
     # Material's blog shows drafts under `mkdocs serve` (draft_on_serve) and never in a build.
     blog = config.plugins.get("material/blog")
-    build.drafts_visible = bool(blog and blog.is_serve and blog.config.draft_on_serve)
+    build.serving = bool(blog and blog.is_serve)
+    build.drafts_visible = build.serving and blog.config.draft_on_serve
     config.mdx_configs.setdefault(EXTENSION, {})["build"] = build
     return config
 

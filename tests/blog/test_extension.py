@@ -246,3 +246,17 @@ def test_quoted_numbers_that_differ_by_version_become_a_range():
     words = {interpreter(1, 12): "x a\n", interpreter(2, 13): "x b\n"}
     with pytest.raises(QuoteError, match=r"different values \['a', 'b'\]"):
         fill("[[printed: a/b.py | x (\\w)]]", lambda _: words)
+
+
+def test_the_preview_shows_an_unrecorded_output_with_a_banner(site, caplog):
+    site.snippet("demo/new.py", "print('fresh')\n")  # no expected file yet
+    text = site.post("demo", "Demo", block("demo/new.py"))
+    build = site.build()
+    build.serving = True  # mkdocs serve
+    with caplog.at_level(logging.INFO):
+        html = site.render(text, build)
+    assert "Not recorded yet" in html and "make update-examples SLUG=demo" in html
+    assert "fresh" in html and "WARNING" not in caplog.text
+    with caplog.at_level(logging.WARNING):
+        site.render(text, site.build())  # a build: the same block fails
+    assert "snippets/demo/new.stdout" in caplog.text
