@@ -160,13 +160,13 @@ def test_version_tabs_only_where_versions_satisfy_different_expected_files(built
             snippet = PROJECT.snippets_dir / slug / f"{name}.py"
             governing = [
                 tuple(
-                    expected.expected_for(snippet, s, tuple(map(int, v.split("."))))[0]
+                    expected.expected_for(snippet, s, tuple(map(int, v.split("."))))[1]
                     for s in expected.STREAMS
                 )
                 for v in labels
             ]
             assert len(set(governing)) == len(governing), (
-                f"{page}: {name} tabs {labels} share expected files"
+                f"{page}: {name} tabs {labels} satisfy the same expected text"
             )
             checked += 1
     assert checked, "no page has version tabs"

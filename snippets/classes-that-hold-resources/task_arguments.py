@@ -29,4 +29,8 @@ if __name__ == "__main__":
                 outcome = pool.apply(use, (Service(make()),))
             except Exception as error:
                 outcome = f"{type(error).__name__}: {error}"
+                notes = getattr(error, "__notes__", None)  # 3.14+: where it sat
+                if notes:
+                    path = [note.replace("when serializing ", "") for note in notes]
+                    outcome += "\n    notes: " + " < ".join(path)
             print(f"Service holding {label}:\n    {outcome}")

@@ -2,17 +2,25 @@ import multiprocessing
 from multiprocessing import parent_process
 
 
+def who() -> str:
+    name = multiprocessing.current_process().name
+    return "the fork server" if name == "MainProcess" else name
+
+
 class Tracked:
     def __init__(self, label: str) -> None:
         self.label = label
+        if __name__ == "__mp_main__":  # this file is being run again, not as the script
+            print(f"  {who()} built the {label}")
 
     def __del__(self) -> None:
         if parent_process() is not None:  # report only what happens in workers
             print(f"  worker finalised the {self.label}")
 
 
-# Built whenever this module is imported: by the parent, and again by every
-# process that imports the script itself (a spawn worker, the forkserver).
+# Built by every process that runs this file: the parent, and each process
+# that runs it again as __mp_main__ (a spawn worker; the fork server, or each
+# of its workers, depending on the release).
 GLOBAL = Tracked("module global")
 
 

@@ -75,9 +75,15 @@ if __name__ == "__main__":
         try:
             locked.add(5)
         except RemoteError as error:
-            # The manager's traceback travels inside the error; its last line says why.
-            lines = [line for line in str(error).splitlines() if line.strip("- ")]
-            print(f"locked.add(5): RemoteError from the manager: {lines[-1]}")
+            # The manager's traceback travels inside the error, as text.
+            lines = str(error).splitlines()
+            why = next(line for line in lines if line.startswith("TypeError"))
+            print(f"locked.add(5): RemoteError from the manager: {why}")
+            # CPython 3.14+ adds notes after it: what was being pickled.
+            notes = [line for line in lines if line.startswith("when serializing ")]
+            objects = [note.split(" ", 2)[2] for note in notes if "object" in note]
+            if objects:
+                print(f"  notes: it was pickling {', '.join(objects)}")
 
         tally = manager.Tally()
         print(

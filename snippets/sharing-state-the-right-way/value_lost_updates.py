@@ -1,4 +1,4 @@
-from multiprocessing import Array, Event, Process, Value
+import multiprocessing
 
 WORKERS, UPDATES = 4, 50_000
 EXPECTED = WORKERS * UPDATES
@@ -23,12 +23,13 @@ def own_slot(counter, slots, me, go) -> None:
         slots[me] += 1  # no other process writes this slot
 
 
-def run(target) -> int:
-    counter = Value("q", 0)  # lock=True is the default: an RLock comes with it
-    slots = Array("q", WORKERS, lock=False)  # raw shared memory, no lock at all
-    go = Event()
+def run(ctx, target) -> int:
+    counter = ctx.Value("q", 0)  # lock=True is the default: an RLock comes with it
+    slots = ctx.Array("q", WORKERS, lock=False)  # raw shared memory, no lock at all
+    go = ctx.Event()
     workers = [
-        Process(target=target, args=(counter, slots, me, go)) for me in range(WORKERS)
+        ctx.Process(target=target, args=(counter, slots, me, go))
+        for me in range(WORKERS)
     ]
     for worker in workers:
         worker.start()
@@ -40,8 +41,16 @@ def run(target) -> int:
 
 if __name__ == "__main__":
     print(f"{WORKERS} processes x {UPDATES} updates, expected total {EXPECTED}")
-    total = run(bare)
-    lost = "yes" if total < EXPECTED else "no"
-    print(f"counter.value += 1             : {total}, lost updates: {lost}")
-    print(f"with counter.get_lock(): += 1  : {run(with_lock)}")
-    print(f"Array(lock=False), own slots   : {run(own_slot)}")
+    outcomes = {}
+    for method in ("fork", "spawn", "forkserver"):
+        ctx = multiprocessing.get_context(method)
+        total = run(ctx, bare)
+        lost = "yes" if total < EXPECTED else "no"
+        locked, slotted = run(ctx, with_lock), run(ctx, own_slot)
+        print(f"{method}:")
+        print(f"  counter.value += 1             : {total}, lost updates: {lost}")
+        print(f"  with counter.get_lock(): += 1  : {locked}")
+        print(f"  Array(lock=False), own slots   : {slotted}")
+        outcomes[method] = (lost, locked, slotted)
+    agree = len(set(outcomes.values())) == 1
+    print(f"the three start methods agree on every outcome: {agree}")

@@ -1,7 +1,10 @@
 import multiprocessing
 
 # Top-level code: it runs in every process that imports this file.
-print(f"{multiprocessing.current_process().name} runs the top level as {__name__!r}")
+who = multiprocessing.current_process().name
+if __name__ == "__mp_main__" and who == "MainProcess":
+    who = "the fork server"  # a process of its own, which has no worker's name
+print(f"{who} runs the top level as {__name__!r}")
 
 
 def square(n: int) -> int:

@@ -1,0 +1,60 @@
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+# The script under test: no guard, and the platform's default start method.
+NO_GUARD = """\
+import multiprocessing
+
+def square(n):
+    return n * n
+
+name = multiprocessing.current_process().name
+print(f"top-level code runs in {name} as {__name__}")
+with multiprocessing.Pool(processes=1) as pool:
+    print(pool.map(square, range(5)))
+"""
+
+
+def first_errors(stderr: str) -> dict:
+    """Each type of error in stderr once, with the first sentence of its message."""
+    found = {}
+    for match in re.finditer(
+        r"^(\w+(?:Error|Exception)):(.*(?:\n[ \t]+\S.*)*)", stderr, re.M
+    ):
+        message = " ".join(match.group(2).split())
+        found.setdefault(match.group(1), message.split(". ")[0])
+    return found
+
+
+def run(label: str, script: str) -> None:
+    Path("no_guard.py").write_text(script)
+    with open("out.txt", "w") as out, open("err.txt", "w") as err:
+        child = subprocess.Popen(
+            [sys.executable, "no_guard.py"],
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        try:
+            outcome = f"exited with code {child.wait(timeout=5)}"
+        except subprocess.TimeoutExpired:
+            os.killpg(
+                child.pid, signal.SIGKILL
+            )  # the script and every process it started
+            child.wait()
+            outcome = "still running after 5 s: killed"
+    print(f"{label}: {outcome}")
+    for line in Path("out.txt").read_text().splitlines()[:3]:
+        print(f"  stdout: {line}")
+    for kind, message in first_errors(Path("err.txt").read_text()).items():
+        print(f"  stderr: {kind}: {message}")
+
+
+if __name__ == "__main__":
+    run("multiprocessing.Pool", NO_GUARD)
+    forkserver = 'multiprocessing.get_context("forkserver").Pool'
+    run(forkserver, NO_GUARD.replace("multiprocessing.Pool", forkserver))
