@@ -154,7 +154,9 @@ def test_version_tabs_only_where_versions_satisfy_different_expected_files(built
     for page in built_site.glob("blog/*/*/*/*/index.html"):
         for block in page.read_text(encoding="utf-8").split('<div class="snippet-result" ')[1:]:
             slug, name = head.match(block).groups()
-            labels = re.findall(r'<label for="__snippet_[^"]+">CPython ([0-9.]+)', block)
+            labels = re.findall(
+                r'<label for="__snippet_[^"]+">(?:<[^>]+>)*CPython (?:<[^>]+>)*([0-9.]+)', block
+            )
             if len(labels) < 2:
                 continue
             snippet = PROJECT.snippets_dir / slug / f"{name}.py"

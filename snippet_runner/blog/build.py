@@ -297,7 +297,7 @@ class Build:
         elif problems or drift:
             self.fail(where, problems + drift)
             raise BlockError(f"{where}:\n" + "\n\n".join(problems + drift))
-        shown = self._groups(snippet, results)
+        shown = self.groups(snippet, results)
         footer = render.links(
             snippet.name, layout.download_url(snippet), layout.source_url(snippet)
         )
@@ -310,7 +310,7 @@ class Build:
             fold=fold,
         )
 
-    def _groups(self, snippet: Path, results: dict[Interpreter, RunResult]) -> list[render.Shown]:
+    def groups(self, snippet: Path, results: dict[Interpreter, RunResult]) -> list[render.Shown]:
         """One output per group of versions that satisfy the same expected files.
 
         Versions whose outputs differ only where the expected file allows it (a

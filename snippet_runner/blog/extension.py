@@ -56,7 +56,10 @@ class _Prepare(Preprocessor):
                 continue
             # An author cannot point a block at another file by hand.
             lines[index] = _OURS.sub("", lines[index])
-            if not (fence.executed and fence.language in posts.PYTHON):
+            if fence.executed and fence.language not in posts.PYTHON:
+                self._not_executed(fence)
+                continue
+            if not fence.executed:
                 continue
             if fence.only_includes and len(fence.includes) == 1:
                 include = fence.includes[0]
@@ -90,6 +93,22 @@ class _Prepare(Preprocessor):
         except (quote.QuoteError, posts.PostError, OSError) as error:
             log.warning(str(error))
             return text
+
+    def _not_executed(self, fence: posts.Fence) -> None:
+        """``python3 exec="on"`` (or pycon, md...) would silently not run: fail instead."""
+        build = self.site_build
+        snippet = fence.includes[0] if len(fence.includes) == 1 else ""
+        where = build.where(build.layout.snippets_dir / snippet) if snippet else "a page"
+        message = (
+            f"{where}: a {fence.language} block is not executed here (only ```python and "
+            "```py are); write ```python"
+        )
+        if not any(
+            failure["where"] == where and message in failure["problems"]
+            for failure in build.failures
+        ):
+            build.fail(where, [message])
+            log.warning(message)
 
     def _links_to_drafts(self, text: str) -> None:
         """A published page must not link to a draft (MkDocs only logs that at INFO)."""

@@ -1,87 +1,264 @@
 """The superfences entry points for ``python exec="on"`` blocks (named in mkdocs.yml).
 
-Authors keep markdown-exec's fence syntax; markdown-exec places the source and
-the output (``source="above"``, tabs, titles) through its ``base_format``. What
-runs, and how, is the Build's: a script in a fresh interpreter, sandboxed,
-under every configured CPython. This module holds no state: it finds the Build
-on the Markdown instance, where the extension put it.
+Authors keep markdown-exec's fence syntax, and each of markdown-exec's options
+either means here what it means there, adapted to a script run in another
+process, or fails the build naming the post and the snippet and saying why
+(README, "markdown-exec's options"). What runs, and how, is the Build's: a
+script in a fresh interpreter, sandboxed, under every configured CPython.
+This module decides what the options ask for, places the source the way
+markdown-exec does (its ``add_source`` and ``MarkdownConverter``), and shows
+what the script printed: as text by default, or rendered (Markdown, checked
+HTML, a highlighted code block, a console transcript) when the fence asks.
+
+It holds no state: it finds the Build on the Markdown instance, where the
+extension put it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
+from dataclasses import dataclass, replace
 from html import escape
+from html.parser import HTMLParser
 from typing import Any
+from uuid import uuid4
 
 import markdown_exec
-from markdown_exec import base_format
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+from markdown_exec import InsertHeadings, MarkdownConverter, add_source, markdown_config
+from markupsafe import Markup
+from pymdownx.highlight import HighlightExtension
 
+from ..executor.options import OPTIONS as RUN_OPTIONS
 from ..executor.options import RUN_KEYS
+from . import posts, render
 from .build import BlockError
 from .extension import ATTRIBUTE
-from .render import ID
+from .render import NOT_INDEXED
 
 log = logging.getLogger("mkdocs.plugins.snippet_runner")
 
-#: markdown-exec options that cannot apply to a script run in another process.
+#: markdown-exec 1.12.6's options for python blocks: the keys its validator reads.
+UPSTREAM = (
+    "exec",
+    "id",
+    "idprefix",
+    "html",
+    "source",
+    "result",
+    "returncode",
+    "session",
+    "updatetoc",
+    "tabs",
+    "workdir",
+    "width",
+)
+#: Options markdown-exec hands back to the source code block (pymdownx.highlight's, Material's).
+SOURCE_BLOCK = ("title", "hl_lines", "linenums")
+#: This project's own: how a block runs (executor.options), and whether its output is Markdown.
+OURS = (*RUN_OPTIONS, "markdown")
+#: Set by the extension: the snippet file a block is bound to (never written by authors).
+BOUND = "snippet_file"
+
+#: Options that cannot apply to a script run in another process, and why.
 REFUSED = {
-    "session": "every block runs as its own script, so no state carries over between blocks",
-    "workdir": "every block runs in a private temporary folder of its own",
-    "html": "outputs are shown as text, escaped (printed HTML is never injected into the page)",
+    "session": "every block runs as its own script in a fresh interpreter, so no state "
+    "carries over between blocks: put what they share in one snippet",
+    "workdir": "every block runs in a private, empty temporary folder of its own "
+    "(/tmp/snippet in the sandbox), never in a folder of this machine",
+    # Newer markdown-exec versions have a cache option; this build caches every block.
+    "cache": "the build caches every block already, keyed by the snippet, its options "
+    "and the interpreter (README, 'Cache and parallel runs')",
 }
+#: What pymdownx.highlight takes on a code block that does not run.
+_HIGHLIGHT = {"title", "hl_lines", "linenums", "title_mode"}
+SOURCES = ("above", "below", "block", "material-block", "tabbed-left", "tabbed-right", "console")
+TABBED = ("tabbed-left", "tabbed-right")
+_FALSE = {"", "no", "off", "false", "0"}
+
+
+def _true(value: object) -> bool:
+    """markdown-exec's reading of a boolean option: anything but "", no, off, false, 0."""
+    return str(value).lower() not in _FALSE
 
 
 def validator(language: str, inputs: dict, options: dict, attrs: dict, md: Any) -> bool:
-    """markdown-exec's validator, except that a bad ``returncode``/``width`` is reported by
-    the formatter (naming the post) instead of raising inside superfences."""
+    """markdown-exec's validator, plus what the formatter needs to judge the options.
+
+    A bad ``returncode``/``width`` would raise inside markdown-exec's validator,
+    and superfences would then show the fence as text: they are moved to the
+    run's options and reported by the formatter, naming the post. The options
+    as written are kept, so that one given explicitly is never silently dropped.
+    """
+    written = dict(inputs)
+    if not _true(written.get("exec", "no")):
+        # Not run: an ordinary code block, which superfences hands (these same inputs,
+        # without exec, as markdown-exec leaves them) to pymdownx.highlight. Options
+        # only a run takes would make it show the fence as paragraphs: refused instead.
+        inputs.pop("exec", None)
+        stray = sorted(set(written) - {"exec"} - _HIGHLIGHT)
+        options.update(unexecuted=stray, written=written)
+        return bool(stray)
     raw = {key: inputs.pop(key) for key in ("returncode", "width") if key in inputs}
-    if not markdown_exec.validator(language, inputs, options, attrs, md):
-        return False
+    # Run only when the fence says exec: markdown-exec's MARKDOWN_EXEC_AUTO (an
+    # environment variable) would make a build depend on the author's shell.
+    markdown_exec.validator(language, inputs, options, attrs, md)
     options["extra"].update(raw)
+    options["written"] = written
     return True
 
 
 def formatter(
     source: str, language: str, css_class: str, options: dict, md: Any, **kwargs: Any
 ) -> str:
-    """Every failure becomes a build error naming the post and the snippet, never a
-    silently published fence (superfences would swallow an exception)."""
+    """Every failure becomes a build error naming the post and the snippet, reported
+    once however often the page renders, never a silently published fence."""
     build = getattr(md, ATTRIBUTE, None)
     extra = dict(options.get("extra", {}))
-    include = extra.get("snippet_file", "")
+    include = extra.get(BOUND, "")
     block = options.get("id") or extra.get("title", "")
+    where = include
+    if build is not None and include:
+        where = build.where(build.layout.snippets_dir / include, block)
+    recorded = len(build.failures) if build is not None else 0
     try:
         if build is None:
             raise BlockError(
                 "the snippet_runner.blog.extension Markdown extension is not loaded: add it "
                 "to markdown_extensions in mkdocs.yml"
             )
-        return _format(build, source, language, dict(options), md)
+        return _format(build, source, dict(options), md, where)
     except BlockError as error:
         message = str(error)
         if error.replayed:  # Material's blog renders a post again: reported once already
-            return f'<pre class="snippet-error"><code>{escape(message)}</code></pre>'
+            return _error_html(message)
     except Exception as error:  # noqa: BLE001 - any failure must fail the build, loudly
-        where = (
-            build.where(build.layout.snippets_dir / include, block)
-            if build and include
-            else include
-        )
         message = (
             f"{where or 'an executed block'}: the build failed while formatting this block "
             f"({type(error).__name__}: {error}). This is a bug in the build code or a damaged "
             "file; the traceback follows.\n" + traceback.format_exc(limit=-4)
         )
-        if build is not None:
+    if build is not None:
+        failure = {"where": where, "problems": [message]}
+        if failure in build.failures[:recorded]:  # the same refusal, rendered again
+            return _error_html(message)
+        if len(build.failures) == recorded:  # not recorded by the Build itself
             build.fail(where, [message])
     log.warning(message)
+    return _error_html(message)
+
+
+def _error_html(message: str) -> str:
     return f'<pre class="snippet-error"><code>{escape(message)}</code></pre>'
 
 
-def _format(build, source: str, language: str, options: dict, md: Any) -> str:
-    extra = dict(options.pop("extra", {}))
-    include = extra.pop("snippet_file", None)
+# -- what the options ask for ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Show:
+    """How a block's source and output are shown, once its options are judged."""
+
+    source: str = ""  # markdown-exec's location, "" for none
+    tabs: tuple[str, str] = markdown_exec.default_tabs
+    result: str = ""  # a language: stdout as a code block highlighted in it
+    html: bool = False  # stdout is HTML, checked then injected
+    markdown: bool = False  # stdout is Markdown, rendered
+    prefix: str | None = None  # for ids; None: the block's own
+    update_toc: bool = True
+
+    @property
+    def rendered(self) -> bool:
+        """Whether stdout is shown otherwise than as escaped text."""
+        return bool(self.result or self.html or self.markdown or self.source == "console")
+
+
+def judge(options: dict, where: str) -> Show:
+    """The Show an executed block's options ask for, or a BlockError saying why they cannot."""
+    written = options.get("written", {})
+
+    def refuse(key: str, why: str) -> BlockError:
+        value = written.get(key, options.get(key, ""))
+        return BlockError(f'{where}: {key}="{value}" does not apply here: {why}.')
+
+    known = {*UPSTREAM, *SOURCE_BLOCK, *OURS, BOUND}
+    for key, value in written.items():
+        if key in REFUSED and value:  # an empty value means none, as in markdown-exec
+            raise refuse(key, REFUSED[key])
+        if key not in known and key not in REFUSED:
+            raise refuse(
+                key,
+                "it is not an option of markdown-exec's python blocks nor of this site "
+                f"(options: {', '.join(sorted(known - {BOUND}))}); a misspelt option "
+                "would otherwise be ignored",
+            )
+    source = options.get("source", "")
+    if source not in ("", *SOURCES):
+        raise refuse("source", f"the source can be shown {', '.join(SOURCES)}")
+    tabs = tuple(options.get("tabs") or markdown_exec.default_tabs)
+    if "tabs" in written:
+        if source not in TABBED:
+            raise refuse("tabs", 'it names the tabs of source="tabbed-left" or "tabbed-right"')
+        if len(tabs) != 2:
+            raise refuse("tabs", 'it takes two titles, "Source|Result" (escape a | as \\|)')
+    for key in ("hl_lines", "linenums"):
+        if key in written and not source:
+            raise refuse(key, "it styles the source block, and this block shows no source")
+    html = bool(options.get("html"))
+    wants_markdown = _true(written.get("markdown", "no"))
+    result = options.get("result", "")
+    if html and wants_markdown:
+        raise refuse("markdown", 'html="true" already says the output is HTML: choose one')
+    for key, on in (("html", html), ("markdown", wants_markdown)):
+        if on and result:
+            raise refuse("result", f'it shows the output as code, and {key}="true" renders it')
+        if on and source == "console":
+            raise refuse(
+                "source",
+                f'a console transcript shows the output as text, and {key}="true" renders it',
+            )
+    for key in ("idprefix", "updatetoc"):
+        if key in written and not wants_markdown:
+            raise refuse(
+                key,
+                "it applies to headings and ids of output rendered as Markdown "
+                '(markdown="true"); this output is shown as '
+                + ("HTML, as printed" if html else "text"),
+            )
+    prefix = options.get("id_prefix")
+    if prefix is None and options.get("id"):
+        prefix = f"{options['id']}-"
+    return Show(
+        source="block" if source == "material-block" else source,  # markdown-exec's new name
+        tabs=tabs,  # type: ignore[arg-type]
+        result=result,
+        html=html,
+        markdown=wants_markdown,
+        prefix=prefix,
+        update_toc=bool(options.get("update_toc", True)),
+    )
+
+
+# -- formatting -------------------------------------------------------------------
+
+
+def _format(build, source: str, options: dict, md: Any, where: str) -> str:
+    if options.get("unexecuted"):
+        first = source.strip().splitlines()[0] if source.strip() else "(empty block)"
+        written = options.get("written", {})
+        given = " ".join(f'{key}="{written[key]}"' for key in options["unexecuted"])
+        runs = f'exec="{written["exec"]}"' if "exec" in written else 'no exec="on"'
+        raise BlockError(
+            f"The python block starting `{first}` does not run ({runs}) but has {given}: "
+            'options of a block that runs. Remove them, or write exec="on".'
+        )
+    extra = dict(options.get("extra", {}))
+    include = extra.pop(BOUND, None)
     block = options.get("id") or extra.get("title", "")
     if include is None:
         first = source.strip().splitlines()[0] if source.strip() else "(empty block)"
@@ -90,26 +267,332 @@ def _format(build, source: str, language: str, options: dict, md: Any) -> str:
             f"code (starting `{first}`) to snippets/<post-slug>/<name>.py and write "
             'the fence body as `--8<-- "<post-slug>/<name>.py"`.'
         )
-    for key, why in REFUSED.items():
-        if options.get(key):
-            where = build.where(build.layout.snippets_dir / include, block)
-            raise BlockError(
-                f'{where}: {key}="{str(options[key]).lower()}" does not apply here: {why}.'
-            )
+    show = judge(options, where)
     run_options = {key: extra.pop(key) for key in list(extra) if key in RUN_KEYS}
-    # markdown-exec's width would set COLUMNS in this process; the validator moved it
-    # (and returncode) into the run's own options.
-    options["width"] = None
-    options["returncode"] = 0
-    options["html"] = True
+    extra.pop("markdown", None)
+    # Ids are unique on the page and the same in every build: the post's block number.
+    md.snippet_blocks = getattr(md, "snippet_blocks", 0) + 1
+    block_id = f"{include.replace('/', '-').removesuffix('.py')}-{md.snippet_blocks}"
+    prefix = show.prefix if show.prefix is not None else f"{block_id}--"
+    headings: list = []
+    output = ""
+    if build.config.execute:
+        output = build.block(include, run_options, block)
+        if show.rendered:
+            output, headings = _rendered(
+                build, include, run_options, show, source, extra, md, prefix, where, output
+            )
+        output = output.replace(render.ID, block_id)
+        # Python-Markdown marks its stash with STX/ETX and replaces such markers in the
+        # page's HTML until none is left: printed ones would pull in other markup (or
+        # recurse forever). Shown as \x02 and \x03, as the executor shows stray bytes.
+        output = output.replace("\x02", "\\x02").replace("\x03", "\\x03")
+    elif show.source == "console":
+        output = _console(source, "", show, extra, md, prefix)[0]
+    if show.source in ("", "console"):
+        final = Markup(output)  # noqa: S704 - built from escaped or checked parts
+    else:
+        # markdown-exec's own placement of the source (its base_format, html=True),
+        # with this block's id prefix on the ids it makes (the tabs of tabbed-*).
+        placeholder = f'<div class="{uuid4()}"></div>'
+        wrapped = add_source(
+            source=source,
+            location=show.source,
+            output=placeholder,
+            language="python",
+            tabs=show.tabs,
+            **extra,
+        )
+        converter = MarkdownConverter(md, update_toc=show.update_toc)
+        final = converter.convert(wrapped, stash={placeholder: output}, id_prefix=prefix)
+    if InsertHeadings.name in md.treeprocessors:
+        # markdown-exec adds a block's headings to the ToC by the exact HTML it returns,
+        # and keeps them for the life of the Markdown instance: an earlier render of
+        # the same block must not put headings back that updatetoc="no" now leaves out.
+        reported = md.treeprocessors[InsertHeadings.name].headings
+        reported.pop(final, None)
+        if headings and show.update_toc:
+            reported[final] = headings
+            if _Unwrap.name not in md.treeprocessors:
+                md.treeprocessors.register(_Unwrap(md), _Unwrap.name, 3)
+    return final
 
-    def run(code: str, **_: Any) -> str:
-        del code  # the file named by the include line runs, not the text
-        if not build.config.execute:
-            return ""
-        html = build.block(include, run_options, block, build.config.fold_lines)
-        md.snippet_blocks = getattr(md, "snippet_blocks", 0) + 1
-        slug_name = include.replace("/", "-").removesuffix(".py")
-        return html.replace(ID, f"{slug_name}-{md.snippet_blocks}")
 
-    return base_format(language="python", run=run, code=source, md=md, extra=extra, **options)
+class _Unwrap(Treeprocessor):
+    """Lets Python-Markdown unwrap a block that reported headings from its paragraph.
+
+    markdown-exec puts a block's headings in its paragraph while the ToC is built
+    (prettify then adds a newline), removes them, and leaves ``<p>BLOCK\n</p>``:
+    no longer the ``<p>BLOCK</p>`` that Python-Markdown replaces by the block alone,
+    so the page would get a ``<div>`` inside a ``<p>``. Runs after markdown-exec's
+    RemoveHeadings (priority 4).
+    """
+
+    name = "snippet_runner_unwrap"
+
+    def run(self, root) -> None:
+        for element in root.iter("p"):
+            text = element.text or ""
+            if len(element) == 0 and HTML_PLACEHOLDER_RE.fullmatch(text.strip()):
+                element.text = text.strip()
+
+
+def _shown(build, include: str, run_options: dict):
+    """The outputs of a block that passed its checks, grouped as Build.block groups them."""
+    layout = build.layout
+    snippet = posts.resolve_include(include, layout, build.where(layout.snippets_dir / include))
+    options = build.options(run_options)
+    results = {job.interpreter: build.runner.get(job) for job in build.jobs(snippet, options)}
+    return snippet, options, build.groups(snippet, results) if results else []
+
+
+def _rendered(build, include, run_options, show: Show, source, extra, md, prefix, where, text):
+    """The block's outputs with stdout rendered as ``show`` asks; and its ToC headings.
+
+    ``text`` is the block as Build.block drew it, kept when nothing ran here.
+    render.outputs draws the frame (links, labels, version tabs, stderr); each
+    group's stdout goes in as a token, replaced by its rendering afterwards.
+    """
+    snippet, options, shown = _shown(build, include, run_options)
+    if not shown:  # not run here (a version this machine lacks): nothing printed to render
+        return text, []
+    tokens: dict[str, str] = {}
+    headings: list = []
+    framed = []
+    for n, item in enumerate(shown):
+        result = item.result
+        group_prefix = prefix if n == 0 else f"{prefix}{n + 1}-"
+        if show.source == "console":
+            html, _ = _console(source, _transcript(result), show, extra, md, group_prefix)
+            result = replace(result, stderr="")
+        elif not result.stdout:
+            framed.append(item)
+            continue
+        elif show.result:
+            html, _ = _code(result.stdout, show.result, {}, md, group_prefix)
+        elif show.html:
+            problems = check_html(result.stdout)
+            if problems:
+                raise BlockError(_unsafe(where, item.label, "HTML", problems))
+            html = f'<div class="snippet-rendered" {NOT_INDEXED}>{result.stdout}</div>'
+        else:
+            rendered, found = _markdown(result.stdout, md, group_prefix, show.update_toc and n == 0)
+            problems = check_html(rendered)
+            if problems:
+                raise BlockError(_unsafe(where, item.label, "Markdown", problems))
+            html = f'<div class="snippet-rendered" {NOT_INDEXED}>{rendered}</div>'
+            headings = headings or found
+        token = f"snippet-stdout-{uuid4().hex}"
+        tokens[token] = html
+        framed.append(replace(item, result=replace(result, stdout=token)))
+    layout = build.layout
+    # What Build.block puts before the outputs (a preview's "not recorded yet" banner).
+    page = text.split('<div class="snippet-result"', 1)[0] + render.outputs(
+        framed,
+        footer=render.links(snippet.name, layout.download_url(snippet), layout.source_url(snippet)),
+        versions=options.versions,
+        reason=options.reason,
+        hangs_after=options.timeout if options.hangs else None,
+    )
+    for token, html in tokens.items():
+        # The whole <pre> goes: what replaces it is a block of its own (code, or markup).
+        pattern = rf"<pre\b[^>]*><code\b[^>]*>{token}</code></pre>"
+        page, found = re.subn(pattern, lambda _, html=html: html, page)  # taken as is
+        if found != 1:
+            raise RuntimeError(
+                "render.outputs no longer writes stdout as <pre ...><code>TEXT</code></pre>; "
+                "fence._rendered must follow it"
+            )
+    return page, headings
+
+
+def _unsafe(where: str, label: str, kind: str, problems: list[str]) -> str:
+    option = "html" if kind == "HTML" else "markdown"
+    return (
+        f"{where}: under {label} it printed {kind} that this site does not inject "
+        f'({option}="true"): ' + "; ".join(problems[:5]) + ". Only plain, well-formed "
+        "markup is shown as printed (text, headings, lists, tables, code, links to "
+        "http(s), mailto or this site): never scripts, styles, event handlers, forms, "
+        f'frames or images. Print it escaped, or drop {option}="true" to show the output '
+        "as text."
+    )
+
+
+def _transcript(result) -> str:
+    """What a terminal would show after the source: stdout, then stderr."""
+    return "\n".join(text.rstrip("\n") for text in (result.stdout, result.stderr) if text)
+
+
+def _fence(text: str) -> str:
+    """A backtick fence longer than any run of backticks in ``text``, which cannot end it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _code(text: str, language: str, extra: dict, md: Any, prefix: str):
+    """``text`` as a code block highlighted in ``language``, like the page's own blocks."""
+    fence = _fence(text)
+    opts = "".join(f' {key}="{value}"' for key, value in extra.items())
+    html, _ = _markdown(f"{fence}{language}{opts}\n{text}\n{fence}\n", md, prefix, False)
+    # Outputs stay out of the search index (render.py): a <pre> holds no <pre>.
+    return re.sub(r"<pre\b", f"<pre {NOT_INDEXED}", html), []
+
+
+def _console(source: str, printed: str, show: Show, extra: dict, md: Any, prefix: str):
+    """markdown-exec's console: the source, then what it printed, in one code block."""
+    shown = "\n".join(
+        line for line in source.split("\n") if "markdown-exec: hide" not in line
+    ).strip()
+    text = shown + ("\n" + printed if printed else "")
+    return _code(text, show.result or "python", extra, md, prefix)
+
+
+# -- printed Markdown -------------------------------------------------------------
+
+
+class _NoRawHtml(Extension):
+    """Raw HTML in printed Markdown is shown as text: it is never markup."""
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
+        md.preprocessors.deregister("html_block", strict=False)
+        md.inlinePatterns.deregister("html", strict=False)
+
+
+#: What printed Markdown may use: no snippet includes, no executed fences, no attribute
+#: lists, no raw HTML (the page's own extensions would include files or run code).
+_PRINTED_EXTENSIONS = (
+    "abbr",
+    "admonition",
+    "def_list",
+    "footnotes",
+    "tables",
+    "md_in_html",  # named, so that markdown-exec does not add it after _NoRawHtml
+    "pymdownx.details",
+    "pymdownx.inlinehilite",
+    "pymdownx.superfences",
+)
+
+
+def _page_config(md: Any, kind: type) -> dict:
+    for extension in md.registeredExtensions:
+        if isinstance(extension, kind):
+            return dict(extension.getConfigs())
+    return {}
+
+
+def _markdown(text: str, md: Any, prefix: str, update_toc: bool) -> tuple[str, list]:
+    """Printed Markdown as HTML, through markdown-exec's converter (ids prefixed as it
+    does, headings collected for the ToC), with the restricted extensions above."""
+    toc = {"permalink": True, **_page_config(md, TocExtension)}
+    highlight = _page_config(md, HighlightExtension)
+    extensions = [*_PRINTED_EXTENSIONS, TocExtension(**toc), "pymdownx.highlight", _NoRawHtml()]
+    configs = {"tables": {"use_align_attribute": True}, "pymdownx.highlight": highlight}
+    saved = (markdown_config.exts, markdown_config.exts_config)
+    markdown_config.save(extensions, configs)
+    try:
+        converter = MarkdownConverter(md, update_toc=update_toc)
+        html = converter.convert(text, id_prefix=prefix)
+    finally:
+        markdown_config.exts, markdown_config.exts_config = saved
+    headings = []
+    if update_toc:
+        # Reported under this HTML; _format reports them under the block's final HTML.
+        headings = md.treeprocessors[InsertHeadings.name].headings.pop(html, [])
+    return str(html), headings
+
+
+# -- printed HTML -----------------------------------------------------------------
+
+_VOID = {"br", "hr", "wbr", "col"}
+_TAGS = _VOID | {
+    *("a", "abbr", "b", "blockquote", "caption", "code", "colgroup", "dd", "del", "details"),
+    *("dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5"),
+    *("h6", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small"),
+    *("span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th"),
+    *("thead", "tr", "u", "ul", "var"),
+}
+_CELL = {"align", "colspan", "rowspan", "scope", "headers"}
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "name"},
+    "td": _CELL,
+    "th": _CELL,
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+class _Checker(HTMLParser):
+    """Accepts only well-formed HTML made of the tags and attributes above.
+
+    It rejects rather than cleans: every ``<`` must open a tag it vetted (a bare
+    one in text is refused, since a browser might read it differently), and
+    every element must be closed, so printed markup cannot close the frame
+    it is shown in.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.problems: list[str] = []
+        self.open: list[str] = []
+
+    def _vet(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            self.problems.append(f"<{tag}> is not allowed")
+            return
+        for name, value in attrs:
+            if name not in _ATTRIBUTES["*"] | _ATTRIBUTES.get(tag, set()):
+                self.problems.append(f"the {name} attribute of <{tag}> is not allowed")
+            elif name == "href":
+                # Browsers ignore whitespace and control characters inside a scheme.
+                url = re.sub(r"[\x00-\x20\x7f]", "", value or "").lower()
+                scheme = _SCHEME.match(url)
+                if scheme and scheme.group(1) not in _SCHEMES:
+                    self.problems.append(f'href="{value}" is not an http(s) or mailto link')
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self._vet(tag, attrs)
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self._vet(tag, attrs)
+        if tag not in _VOID:  # a browser reads <div/> as an opening tag
+            self.problems.append(f"<{tag}/> is not a void element; write <{tag}></{tag}>")
+
+    def handle_endtag(self, tag) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.problems.append(f"</{tag}> closes no open <{tag}>")
+
+    def handle_data(self, data) -> None:
+        if "<" in data:
+            self.problems.append("a '<' that starts no tag (write &lt;)")
+
+    def handle_comment(self, data) -> None:
+        self.problems.append("comments are not allowed")
+
+    def handle_decl(self, decl) -> None:
+        self.problems.append(f"<!{decl}> is not allowed")
+
+    def unknown_decl(self, data) -> None:
+        self.problems.append(f"<![{data[:20]}...> is not allowed")
+
+    def handle_pi(self, data) -> None:
+        self.problems.append(f"<?{data[:20]}> is not allowed")
+
+
+def check_html(html: str) -> list[str]:
+    """Why ``html`` cannot be injected into a page as printed (empty when it can)."""
+    checker = _Checker()
+    checker.feed(html)
+    checker.close()
+    problems = list(dict.fromkeys(checker.problems))
+    problems += [f"<{tag}> is never closed" for tag in reversed(checker.open)]
+    return problems

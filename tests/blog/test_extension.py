@@ -136,7 +136,7 @@ def test_a_symlinked_snippet_is_refused(site, tmp_path, caplog):
     assert "symbolic link" in caplog.text and "from outside" not in html
 
 
-@pytest.mark.parametrize("option", ['html="true"', 'session="s"', 'workdir="/tmp"'])
+@pytest.mark.parametrize("option", ['session="s"', 'workdir="/tmp"'])
 def test_options_that_cannot_apply_fail_naming_the_snippet(site, option, caplog):
     site.snippet("demo/hello.py", "print('hi')\n", "hi\n")
     with caplog.at_level(logging.WARNING):
