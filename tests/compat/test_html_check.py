@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from snippet_runner.blog.fence import check_html
+from snippet_runner.blog.printed import check_html
 
 from .conftest import fence, refused
 
