@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from snippet_runner.blog import publish
+from snippet_runner.blog import posts, publish
 from snippet_runner.blog.build import Build
 from snippet_runner.blog.layout import Layout
 
@@ -28,6 +28,10 @@ from snippet_runner.blog.layout import Layout
 def main(argv: list[str]) -> int:
     config_file = Path(argv[argv.index("-f") + 1] if "-f" in argv else "mkdocs.yml").resolve()
     layout = Layout.load(config_file)
+    found = posts.problems(layout)
+    if found:
+        print("posts that cannot be built:\n  " + "\n  ".join(found), file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         failures_file = Path(tmp, "failures.jsonl")
         env = {**os.environ, "SNIPPET_FAILURES_FILE": str(failures_file)}

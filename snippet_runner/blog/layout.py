@@ -57,6 +57,7 @@ class Layout:
     site_dir: Path
     site_path: str = "/"  # the path of site_url, where the built site is served
     repo_url: str = ""
+    authors_file: Path | None = None  # the blog's authors file, when posts name authors
     series: tuple[str, ...] = ()  # extra.series.posts, in reading order
     series_name: str = ""
     site_name: str = ""
@@ -76,6 +77,7 @@ class Layout:
         post_dir = blog.get("post_dir", "{blog}/posts").replace("{blog}", blog_dir)
         site_url = urlparse(config.get("site_url") or "/").path or "/"
         series = (config.get("extra") or {}).get("series") or {}
+        authors = blog.get("authors_file", "{blog}/.authors.yml").replace("{blog}", blog_dir)
         return cls(
             root=root,
             docs_dir=docs,
@@ -84,6 +86,7 @@ class Layout:
             site_dir=root / (config.get("site_dir") or "site"),
             site_path=site_url if site_url.endswith("/") else site_url + "/",
             repo_url=(config.get("repo_url") or "").rstrip("/"),
+            authors_file=docs / authors if _plugin(config, "blog") is not None else None,
             series=tuple(series.get("posts") or ()),
             series_name=series.get("name", ""),
             site_name=config.get("site_name") or "",

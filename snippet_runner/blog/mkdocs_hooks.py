@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from snippet_runner.blog import publish
-from snippet_runner.blog.build import Build
+from mkdocs.exceptions import PluginError
+
+from snippet_runner.blog import posts, publish
+from snippet_runner.blog.build import Build, SetupError
 from snippet_runner.blog.layout import Layout
-from snippet_runner.executor.config import Config
+from snippet_runner.executor.config import Config, ConfigError
 
 EXTENSION = "snippet_runner.blog.extension"
 
@@ -30,7 +32,13 @@ def on_config(config, **kwargs):  # noqa: ARG001
     if EXTENSION not in config.markdown_extensions:
         raise ValueError(f"mkdocs.yml: add `- {EXTENSION}` to markdown_extensions")
     layout = Layout.load(Path(config.config_file_path))
-    build = Build(layout, Config.load(layout.root))
+    found = posts.problems(layout)
+    if found:  # MkDocs prints a PluginError as one message, not a traceback
+        raise PluginError("posts that cannot be built:\n  " + "\n  ".join(found))
+    try:
+        build = Build(layout, Config.load(layout.root))
+    except (ConfigError, SetupError, posts.PostError, ValueError) as error:
+        raise PluginError(str(error)) from None
     # Material's blog shows drafts under `mkdocs serve` (draft_on_serve) and never in a build.
     blog = config.plugins.get("material/blog")
     build.serving = bool(blog and blog.is_serve)

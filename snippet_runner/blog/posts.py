@@ -120,6 +120,39 @@ def front_matter(text: str) -> tuple[dict | None, str]:
     return meta, text[match.end() :]
 
 
+def problems(layout: Layout) -> list[str]:
+    """What would stop a post from building, as one line each naming the post and the fix.
+
+    The blog plugin would raise a bare KeyError for an unknown author, and a front
+    matter that is a list would fail deep inside the build; this says it first.
+    """
+    known: set[str] | None = None
+    if layout.authors_file is not None and layout.authors_file.is_file():
+        try:
+            data = yaml.safe_load(read_text(layout.authors_file)) or {}
+            known = set((data.get("authors") or {}) if isinstance(data, dict) else {})
+        except (yaml.YAMLError, PostError) as error:
+            return [f"{layout.rel(layout.authors_file)}: not valid ({error})"]
+    found = []
+    for post in posts(layout):
+        where = layout.rel(post)
+        try:
+            meta, _ = front_matter(read_text(post))
+        except yaml.YAMLError as error:
+            found.append(f"{where}: the front matter is not valid YAML ({error})")
+            continue
+        except PostError as error:
+            found.append(f"{where}: {str(error).removeprefix(f'{post}: ')}")
+            continue
+        for author in (meta or {}).get("authors") or []:
+            if known is not None and author not in known:
+                found.append(
+                    f"{where}: author {author!r} is not in {layout.rel(layout.authors_file)} "
+                    f"(known: {', '.join(sorted(known)) or 'none'}); add it there or sign `editors`"
+                )
+    return found
+
+
 def is_draft(post: Path) -> bool:
     try:
         meta, _ = front_matter(read_text(post))

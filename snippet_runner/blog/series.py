@@ -65,9 +65,33 @@ def navigation(series: list[Part], slug: str, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Python in a description: the main guard, dunder names (``__del__``), calls
+#: (``fork()``) and dotted names (``weakref.finalize``), two letters a side at least, so
+#: that "e.g." stays prose.
+_CODE = re.compile(
+    r'if __name__ == "__main__"'
+    r"|\b__\w+__\b"
+    r"|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\(\)"
+    r"|\b[a-z_]\w+(?:\.[a-z_]\w+)+\b"
+)
+#: What Markdown would read as markup in prose.
+_MARKUP = re.compile(r"([\\`*_\[\]<>])")
+
+
 def _plain(text: str) -> str:
-    # A description is plain text (it is also the page's meta description).
-    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+    """A description as Markdown: its text escaped, its Python shown as code.
+
+    A description is plain text in the front matter (it is also the page's meta
+    description and the feeds' summary); on the home page it sits next to the post's
+    title, where the same names are code, so there they are code too.
+    """
+    parts, end = [], 0
+    for match in _CODE.finditer(text):
+        parts.append(_MARKUP.sub(r"\\\1", text[end : match.start()]))
+        parts.append(f"`{match.group(0)}`")
+        end = match.end()
+    parts.append(_MARKUP.sub(r"\\\1", text[end:]))
+    return "".join(parts)
 
 
 def reading_list(series: list[Part], posts_prefix: str) -> str:

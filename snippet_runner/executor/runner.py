@@ -1,10 +1,15 @@
 """One result per job (snippet text, options, interpreter): from memory, the disk cache, or a run.
 
 ``run_all`` runs every job without a known result in parallel before pages
-render; rendering then only reads. A result is kept (in memory and on disk)
-on disk only when the caller's ``accept`` says the run kept its promises: a
+render; rendering then only reads. A result is kept in memory for the build,
+and on disk only when the caller's ``accept`` says the run kept its promises: a
 timeout, a wrong exit code or an output that does not match is remembered for
 this build alone and retried by the next one.
+
+Which run starts when is scheduled on what runs cost (schedule.py): the
+longest first, by the durations of earlier builds (``durations.json`` in the
+cache folder); given ``up_to``, more runs than ``workers`` while the CPUs are
+idle, within the memory.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import schedule
 from .cache import Cache
 from .interpreters import Interpreter
 from .options import RunOptions, verdict
@@ -65,6 +70,12 @@ def job_key(job: Job, settings: RunSettings) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
+def snippet_of(job: Job) -> str:
+    """How the durations record names a job's snippet: ``<slug>/<name>.py`` (not its code)."""
+    folder = Path(job.origin).parent.name if job.origin else ""
+    return f"{folder}/{job.name}" if folder else job.name
+
+
 def kept_promises(job: Job, result: RunResult) -> bool:
     return verdict(result, job.options) is None
 
@@ -88,6 +99,17 @@ class Runner:
         self._memo: dict[str, RunResult] = {}
         self._lock = threading.Lock()
         self.ran = 0
+        #: Wall and CPU seconds of earlier runs, for the order of runs (schedule.py).
+        self.durations = schedule.Durations(
+            cache.root / "durations.json" if cache is not None else None
+        )
+        self.cpus = schedule.usable_cpus()
+        #: Idle CPUs and available memory, read between starts (replaced by a fake in tests).
+        self.probe: schedule.Probe = schedule.SystemProbe(self.cpus)
+
+    def estimate(self, job: Job) -> schedule.Estimate | None:
+        """What this job cost when it last ran (under this or a near version), if it ever did."""
+        return self.durations.estimate(snippet_of(job), job.interpreter.version)
 
     def known(self, job: Job) -> RunResult | None:
         key = job_key(job, self.settings)
@@ -116,6 +138,9 @@ class Runner:
             sandbox=self.settings.sandbox,
             rlimits=self.settings.limits,
         )
+        self.durations.add(
+            snippet_of(job), job.interpreter.version, result.seconds, result.cpu_seconds
+        )
         key = job_key(job, self.settings)
         with self._lock:
             self.ran += 1
@@ -133,12 +158,20 @@ class Runner:
         jobs: Iterable[Job],
         workers: int,
         progress: Callable[[int, int, int], None] | None = None,
+        *,
+        up_to: int | None = None,
     ) -> int:
         """Run every job without a known result, ``workers`` at a time; return how many ran.
 
+        The longest runs start first (those never measured before them). With
+        ``up_to`` above ``workers``, more runs start while the CPUs are idle, up
+        to ``up_to`` at once and never more than the memory allows (schedule.py);
+        without it, exactly ``workers`` at a time (an explicit SNIPPET_JOBS).
         ``progress(done, total, failed)`` is called after each run.
         """
         todo = {job_key(job, self.settings): job for job in jobs if self.known(job) is None}
+        if not todo:
+            return 0
         done = failed = 0
         lock = threading.Lock()
 
@@ -151,6 +184,26 @@ class Runner:
                 if progress:
                     progress(done, len(todo), failed)
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            list(pool.map(one, todo.values()))
+        admission = schedule.Admission(
+            baseline=max(1, workers),
+            cap=up_to or 0,
+            memory_mb=self.settings.limits.memory_mb,
+        )
+
+        def share(job: Job) -> float:
+            known = self.estimate(job)
+            return known.share(self.cpus) if known else schedule.UNKNOWN_SHARE
+
+        try:
+            schedule.run_scheduled(
+                schedule.longest_first(todo.values(), self.estimate),
+                one,
+                admission,
+                self.probe,
+                share=share,
+            )
+        finally:
+            problem = self.durations.save()
+            if problem:
+                self.warn(problem)
         return len(todo)

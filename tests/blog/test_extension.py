@@ -260,3 +260,19 @@ def test_the_preview_shows_an_unrecorded_output_with_a_banner(site, caplog):
     with caplog.at_level(logging.WARNING):
         site.render(text, site.build())  # a build: the same block fails
     assert "snippets/demo/new.stdout" in caplog.text
+
+
+def test_posts_that_cannot_build_are_named_before_the_build(tmp_path):
+    from snippet_runner.blog import posts
+
+    site = Site(tmp_path, "site_name: mini\nplugins:\n  - blog\n")
+    (site.root / "docs/blog/.authors.yml").write_text("authors:\n  editors:\n    name: E\n")
+    (site.root / "docs/blog/posts/a.md").write_text("---\nauthors: [nobody]\n---\n\n# A\n")
+    (site.root / "docs/blog/posts/b.md").write_text("---\n- a list\n---\n\n# B\n")
+    (site.root / "docs/blog/posts/c.md").write_text("---\nauthors: [editors]\n---\n\n# C\n")
+    found = posts.problems(Layout.load(site.root / "mkdocs.yml"))
+    assert found == [
+        "docs/blog/posts/a.md: author 'nobody' is not in docs/blog/.authors.yml (known: "
+        "editors); add it there or sign `editors`",
+        "docs/blog/posts/b.md: the front matter is not a mapping of `key: value` lines",
+    ]
