@@ -30,6 +30,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 from markdown_exec import InsertHeadings, MarkdownConverter, add_source
 from markupsafe import Markup
 
+from ..executor.config import is_on
 from ..executor.options import OPTIONS as RUN_OPTIONS
 from ..executor.options import RUN_KEYS
 from . import posts, printed, render
@@ -75,12 +76,6 @@ REFUSED = {
 _HIGHLIGHT = {"title", "hl_lines", "linenums", "title_mode"}
 SOURCES = ("above", "below", "block", "material-block", "tabbed-left", "tabbed-right", "console")
 TABBED = ("tabbed-left", "tabbed-right")
-_FALSE = {"", "no", "off", "false", "0"}
-
-
-def _true(value: object) -> bool:
-    """markdown-exec's reading of a boolean option: anything but "", no, off, false, 0."""
-    return str(value).lower() not in _FALSE
 
 
 def validator(language: str, inputs: dict, options: dict, attrs: dict, md: Any) -> bool:
@@ -92,7 +87,7 @@ def validator(language: str, inputs: dict, options: dict, attrs: dict, md: Any) 
     as written are kept, so that one given explicitly is never silently dropped.
     """
     written = dict(inputs)
-    if not _true(written.get("exec", "no")):
+    if not is_on(written.get("exec", "no")):
         # Not run: an ordinary code block, which superfences hands (these same inputs,
         # without exec, as markdown-exec leaves them) to pymdownx.highlight. Options
         # only a run takes would make it show the fence as paragraphs: refused instead.
@@ -206,7 +201,7 @@ def judge(options: dict, where: str) -> Show:
         if key in written and not source:
             raise refuse(key, "it styles the source block, and this block shows no source")
     html = bool(options.get("html"))
-    wants_markdown = _true(written.get("markdown", "no"))
+    wants_markdown = is_on(written.get("markdown", "no"))
     result = options.get("result", "")
     if html and wants_markdown:
         raise refuse("markdown", 'html="true" already says the output is HTML: choose one')

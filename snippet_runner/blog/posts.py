@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..executor.config import is_on
 from .layout import Layout
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -23,7 +24,6 @@ _OPTION = re.compile(r'(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|\'(?P<sq>[^\']*)\'|(?P
 INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+(?P<q>["\'])(?P<path>[^"\']+)(?P=q)\s*$')
 #: The fence languages this site executes (markdown-exec's python and its alias).
 PYTHON = {"python", "py"}
-_FALSE = {"", "no", "off", "false", "0"}
 
 
 class PostError(ValueError):
@@ -42,7 +42,7 @@ class Fence:
 
     @property
     def executed(self) -> bool:
-        return str(self.options.get("exec", "no")).lower() not in _FALSE
+        return is_on(self.options.get("exec", "no"))
 
     @property
     def includes(self) -> list[str]:

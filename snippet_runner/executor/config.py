@@ -18,6 +18,13 @@ import tomllib
 _TRUE = {"1", "on", "yes", "true"}
 _FALSE = {"0", "off", "no", "false", ""}
 
+
+def is_on(value: object) -> bool:
+    """markdown-exec's reading of a fence switch (``exec``, ``html``...): anything that is
+    not one of the off words is on. Settings use the stricter :func:`parse_bool`."""
+    return str(value).strip().lower() not in _FALSE
+
+
 #: What a project without a [tool.snippet-runner] table gets.
 DEFAULTS: dict[str, object] = {
     "pythons": ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"],

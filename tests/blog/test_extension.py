@@ -276,3 +276,12 @@ def test_posts_that_cannot_build_are_named_before_the_build(tmp_path):
         "editors); add it there or sign `editors`",
         "docs/blog/posts/b.md: the front matter is not a mapping of `key: value` lines",
     ]
+
+
+def test_a_block_for_versions_this_machine_lacks_says_it_was_not_run(site):
+    site.snippet("demo/new.py", "print('new')\n", "new\n")
+    text = block("demo/new.py", 'versions=">=3.99" reason="a future feature"')
+    build = site.build(SNIPPET_PYTHONS=f"{THIS_PYTHON} 3.99")  # 3.99 configured, missing here
+    html = site.render(site.post("demo", "Demo", text), build)
+    assert "Not run in this build: it needs CPython &gt;=3.99 (a future feature)" in html
+    assert not build.failures
