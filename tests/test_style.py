@@ -17,6 +17,9 @@ CHECKS = {
     "ruff format": ["ruff", "format", "--check", "snippet_runner", "tests", "scripts"],
     "codespell": ["codespell"],
     "zizmor": ["zizmor", "--offline", ".github"],
+    # The workflow linter: expressions, contexts, runner labels, action inputs, and the
+    # `run:` scripts through shellcheck (both pinned in requirements.txt).
+    "actionlint": ["actionlint", "-no-color", f"-shellcheck={BIN / 'shellcheck'}"],
 }
 
 

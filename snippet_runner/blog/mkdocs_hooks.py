@@ -12,6 +12,7 @@ The hooks keep no state of their own: the Build lives in MkDocs' config.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -19,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from snippet_runner.blog import posts, publish
 from snippet_runner.blog.build import Build, SetupError
 from snippet_runner.blog.layout import Layout
-from snippet_runner.executor.config import Config, ConfigError
+from snippet_runner.executor.config import Config, ConfigError, parse_bool
 
 EXTENSION = "snippet_runner.blog.extension"
 
@@ -39,10 +40,21 @@ def on_config(config, **kwargs):  # noqa: ARG001
         build = Build(layout, Config.load(layout.root))
     except (ConfigError, SetupError, posts.PostError, ValueError) as error:
         raise PluginError(str(error)) from None
-    # Material's blog shows drafts under `mkdocs serve` (draft_on_serve) and never in a build.
+    # Material's blog shows drafts under `mkdocs serve` (draft_on_serve) and never in a
+    # build, except CI's preview (PICKLED_STATE_DRAFTS=true): its lists mark them "Draft".
     blog = config.plugins.get("material/blog")
     build.serving = bool(blog and blog.is_serve)
-    build.drafts_visible = build.serving and blog.config.draft_on_serve
+    try:
+        preview = parse_bool(
+            os.environ.get("PICKLED_STATE_DRAFTS", "off"), name="PICKLED_STATE_DRAFTS"
+        )
+    except ConfigError as error:
+        raise PluginError(str(error)) from None
+    if blog and preview:
+        blog.config.draft = True
+    build.drafts_visible = bool(blog) and (
+        preview or (build.serving and blog.config.draft_on_serve)
+    )
     config.mdx_configs.setdefault(EXTENSION, {})["build"] = build
     return config
 

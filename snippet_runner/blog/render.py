@@ -104,11 +104,8 @@ def _tabs(shown: list[Shown], fold: int) -> str:
         f'<input {"checked " if n == 0 else ""}id="{name}_{n + 1}" name="{name}" type="radio">'
         for n in range(len(shown))
     )
-    # "CPython " apart: on a phone the stylesheet hides it from sight (not from screen
-    # readers), so that five version tabs fit on two rows.
     labels = "".join(
-        f'<label for="{name}_{n + 1}"><span class="snippet-tab-prefix">CPython </span>'
-        f"{escape(item.tab)}</label>"
+        f'<label for="{name}_{n + 1}">CPython {escape(item.tab)}</label>'
         for n, item in enumerate(shown)
     )
     blocks = "".join(
