@@ -92,45 +92,55 @@ def namespace_prefix() -> list[str]:
     return prefix
 
 
-#: Starts mutmut's command line. Like the `mutmut` entry point, not `python -m
-#: mutmut`, which mutmut warns about (its __main__ would be imported twice).
-#: pytest 9 dropped ``Node._nodeid``, which mutmut 3.8 still reads when it
-#: records which tests reach which function (pytest-benchmark#321 is the same
-#: break); it is the public ``nodeid``. mutmut runs pytest in its own process
-#: and in forks of it, so patching it here reaches every run.
+#: Starts mutmut's command line (like the `mutmut` entry point; not `python -m
+#: mutmut`, which mutmut warns about: its __main__ would be imported twice).
+#:
+#: It runs as PID 1 of the namespace, which the kernel shields: no process of
+#: the namespace can kill it, not even with kill(-1, SIGKILL) as root, which
+#: is what a mutant of process.py can do (one took mutmut down halfway through
+#: a run while mutmut was an ordinary process of the namespace). Two patches,
+#: for the versions installed here:
+#:
+#: * As PID 1 it inherits every orphan of the tests' process trees, and its
+#:   fork runner collects workers with os.wait(), which would return those too
+#:   (mutmut 3.8 then stops with a KeyError). Its ``isolation`` module gets an
+#:   ``os`` whose wait() returns only the children that module forked.
+#: * pytest 9 dropped ``Node._nodeid``, which mutmut 3.8 still reads when it
+#:   records which tests reach which function (pytest-benchmark#321 is the
+#:   same break); it is the public ``nodeid``.
 BOOT = """\
-import sys
+import os, sys, types
 import _pytest.nodes
+from mutmut.workers import isolation
+
 if not hasattr(_pytest.nodes.Node, "_nodeid"):
     _pytest.nodes.Node._nodeid = property(lambda node: node.nodeid)
+
+forked = set()
+
+def fork():
+    pid = os.fork()
+    if pid:
+        forked.add(pid)
+    return pid
+
+def wait():
+    while True:
+        pid, status = os.wait()
+        if pid in forked:
+            forked.discard(pid)
+            return pid, status
+
+isolation.os = types.SimpleNamespace(**{**vars(os), "fork": fork, "wait": wait})
+
 from mutmut.__main__ import cli
 sys.argv[0] = "mutmut"
 cli()
 """
 
 
-#: PID 1 of the namespace: starts mutmut and reaps every orphan until mutmut
-#: exits. mutmut must not be PID 1 itself: it collects its workers with
-#: os.wait(), which would also return the orphans of the tests' process trees
-#: (and mutmut stops with a KeyError on the first one).
-INIT = """\
-import os, signal, subprocess, sys
-child = subprocess.Popen(sys.argv[1:])
-for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-    signal.signal(signum, lambda signum, frame: child.send_signal(signum))
-while True:
-    try:
-        pid, status = os.wait()
-    except ChildProcessError:
-        sys.exit(1)
-    if pid == child.pid:
-        code = os.waitstatus_to_exitcode(status)
-        sys.exit(code if code >= 0 else 128 - code)
-"""
-
-
 def mutmut_command(prefix: list[str], args: list[str]) -> list[str]:
-    return [*prefix, sys.executable, "-c", INIT, sys.executable, "-c", BOOT, *args]
+    return [*prefix, sys.executable, "-c", BOOT, *args]
 
 
 def environment(home: Path, tmp: Path) -> dict[str, str]:

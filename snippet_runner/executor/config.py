@@ -138,6 +138,8 @@ class Config:
 def _number(value: object, name: str, kind: type) -> int | float:
     try:
         number = kind(value)
+    except OverflowError:  # int(inf)
+        raise ConfigError(f"{name} = {value!r} must be a finite number >= 0") from None
     except (TypeError, ValueError):
         raise ConfigError(f"{name} = {value!r} is not a number") from None
     if not number >= 0 or number == float("inf"):

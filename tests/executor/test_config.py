@@ -223,7 +223,6 @@ def test_bad_numbers_in_the_table(tmp_path, line, message):
     assert error.value.__suppress_context__ is message.endswith("is not a number")
 
 
-@pytest.mark.xfail(raises=OverflowError, strict=True, reason="BUG: int(inf) raises OverflowError")
 @pytest.mark.parametrize("key", ["memory-mb", "cpu-seconds", "output-limit", "fold-lines", "jobs"])
 def test_an_infinite_whole_number_is_a_config_error(tmp_path, key):
     with pytest.raises(ConfigError, match=f"^{key}.* = inf "):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from snippet_runner.executor import runner as runner_module
+from snippet_runner.executor import schedule
 from snippet_runner.executor.cache import Cache
 from snippet_runner.executor.interpreters import Interpreter
 from snippet_runner.executor.options import RunOptions
@@ -472,9 +473,6 @@ def test_a_cached_result_records_no_duration(cache):
 
 
 def test_run_all_saves_the_durations_for_the_next_build(cache):
-    def named(n: int) -> Job:
-        return job(n, name=f"s{n}.py", origin=f"snippets/post/s{n}.py")
-
     supervisor = FakeSupervisor(lambda code: timed(float(code[6]), 0.1))
     first = Runner(supervisor, SETTINGS, cache)
     first.run_all([named(n) for n in (1, 3, 2)], workers=1)
@@ -520,3 +518,65 @@ def test_durations_are_saved_even_when_a_run_fails(cache):
     with pytest.raises(RuntimeError):
         runner.run_all([job(1), job(2)], workers=1)
     assert (cache.root / "durations.json").is_file()
+
+
+# -- more runs than workers while the CPUs are idle (up_to) ----------------------
+
+
+class FakeProbe:
+    """A machine with plenty of memory whose CPUs were ``idle`` CPUs idle once, then busy."""
+
+    def __init__(self, idle: float) -> None:
+        # The first reading only starts the sample (run_scheduled ignores it).
+        self.readings = [None, idle]
+
+    def idle_cpus(self) -> float | None:
+        return self.readings.pop(0) if self.readings else 0.0
+
+    def available_mb(self) -> float | None:
+        return 1_000_000.0
+
+
+def test_the_runner_measures_this_machine():
+    runner = Runner(FakeSupervisor(), SETTINGS, None)
+    assert runner.cpus == schedule.usable_cpus()
+    assert type(runner.probe) is schedule.SystemProbe
+    assert runner.probe.cpus == runner.cpus
+
+
+def named(n: int) -> Job:
+    return job(n, name=f"s{n}.py", origin=f"snippets/post/s{n}.py")
+
+
+def test_up_to_starts_more_runs_than_workers_while_cpus_are_idle():
+    # Never measured: each run counts as half a CPU; one idle CPU lets two more start.
+    supervisor = FakeSupervisor(delay=0.5)
+    runner = Runner(supervisor, SETTINGS, None)
+    runner.probe = FakeProbe(idle=1.0)
+    assert runner.run_all([named(n) for n in range(4)], workers=1, up_to=3) == 4
+    assert supervisor.most_active == 3
+
+
+def test_up_to_counts_the_cpu_share_each_run_took_before(cache):
+    # Measured: each run kept a whole CPU busy, so one idle CPU lets one more start.
+    first = Runner(FakeSupervisor(lambda code: timed(1.0, 1.0)), SETTINGS, cache)
+    first.run_all([named(n) for n in range(4)], workers=1)
+    supervisor = FakeSupervisor(delay=0.5)
+    runner = Runner(supervisor, dataclasses.replace(SETTINGS, sandbox=False), cache)
+    runner.probe = FakeProbe(idle=1.0)
+    assert runner.run_all([named(n) for n in range(4)], workers=1, up_to=3) == 4
+    assert supervisor.most_active == 2
+
+
+def test_without_up_to_the_probe_is_not_read():
+    class NoProbe:
+        def idle_cpus(self):
+            raise AssertionError("read /proc/stat")
+
+        available_mb = idle_cpus
+
+    supervisor = FakeSupervisor(delay=0.05)
+    runner = Runner(supervisor, SETTINGS, None)
+    runner.probe = NoProbe()
+    assert runner.run_all([named(n) for n in range(3)], workers=2) == 3
+    assert supervisor.most_active == 2

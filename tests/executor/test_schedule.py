@@ -530,7 +530,7 @@ def test_run_all_admits_more_runs_only_while_idle(idle, available, up_to, most):
     thread, errors = in_background(runner.run_all, jobs, 2, up_to=up_to)
     supervisor.gate.wait_for_starts(most)
     if up_to:
-        probe.wait_for_readings(probe.readings + 20)  # twenty more decisions, none to start
+        probe.wait_for_readings(probe.readings + 5)  # five more decisions, none to start
     assert len(supervisor.gate.started) == most
     supervisor.gate.release.set()
     thread.join(DEADLINE)
