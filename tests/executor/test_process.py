@@ -475,7 +475,8 @@ def test_spinning_past_the_cpu_limit_is_killed(supervisor, sandbox, returncode):
     )
     assert (result.returncode, result.timed_out) == (returncode, False)  # SIGXCPU
     assert 1 <= result.seconds < 5  # wall clock: more on a busy machine
-    assert 0.9 <= result.cpu_seconds < 1.5  # the kernel checks the limit at its ticks
+    # The kernel checks the limit at its ticks, and accounts CPU time coarsely under load.
+    assert 0.5 <= result.cpu_seconds < 2.0
 
 
 CPU_IN_A_WORKER = """\
