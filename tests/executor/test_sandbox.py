@@ -152,7 +152,7 @@ def test_a_hanging_probe_is_reported(tmp_path, monkeypatch):
 
 def _run(code: str, workdir: Path | None = None, env: dict[str, str] = ENV, **options):
     argv = bwrap_command(
-        [sys.executable, "-c", code],
+        [os.path.realpath(sys.executable), "-c", code],  # a venv under /tmp is hidden inside
         workdir=None if workdir is None else str(workdir),
         env=env,
         **options,
@@ -170,7 +170,8 @@ def test_the_workdir_is_bound_read_write_and_is_the_cwd(tmp_path):
 
 @needs_bwrap
 def test_the_root_is_read_only():
-    target = Path(__file__).with_name(f"written-by-sandbox-{uuid.uuid4().hex}")
+    # Not next to this file: a repository cloned under /tmp is hidden inside (ENOENT).
+    target = Path("/var/tmp") / f"written-by-sandbox-{uuid.uuid4().hex}"
     try:
         done = _run(f"open({str(target)!r}, 'w')")
         assert "OSError: [Errno 30] Read-only file system" in done.stderr
@@ -183,7 +184,7 @@ def test_the_root_is_read_only():
 def test_root_inside_cannot_remount_the_root_read_write():
     # Run as root, bwrap keeps every capability unless told otherwise, and
     # `mount -o remount,rw` would then make the repository writable.
-    target = Path(__file__).with_name(f"written-after-remount-{uuid.uuid4().hex}")
+    target = Path("/var/tmp") / f"written-after-remount-{uuid.uuid4().hex}"
     code = (
         "import subprocess\n"
         "subprocess.run(['mount', '-o', 'remount,bind,rw', '/'], capture_output=True)\n"
