@@ -17,7 +17,6 @@ Chromium): it is a measurement, not a test that a machine without a browser can 
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import os
@@ -25,14 +24,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from io import BytesIO
 from pathlib import Path
 
-from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS
+from snippet_runner.devtools.build_site import strict_build
+from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / ".cache" / "node" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -72,18 +69,6 @@ class _GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return BytesIO(body)
-
-
-@contextmanager
-def serve_compressed(site: Path) -> Iterator[str]:
-    handler = functools.partial(_GzipHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def chromium() -> Path:
@@ -142,13 +127,6 @@ def summary(path: str, runs: list[dict]) -> tuple[int, str]:
     return median["score"], line
 
 
-def build(site: Path) -> None:
-    print(f"building the site into {site} ...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=ROOT, check=True
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
@@ -164,10 +142,10 @@ def main() -> int:
         site = args.site
         if site is None:
             site = Path(tmp) / "site"
-            build(site)
+            strict_build(site)
         pages = args.page or ["", longest_post(site)]
         failed = []
-        with serve_compressed(site.resolve()) as url:
+        with serve(site.resolve(), _GzipHandler) as url:
             for path in pages:
                 runs = [measure(url + path, Path(tmp) / f"run{n}.json") for n in range(args.runs)]
                 score, line = summary(path, runs)

@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from snippet_runner.devtools.build_site import strict_build
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -136,13 +138,6 @@ def report(failing: list[dict], allowed: dict[Allowed, int], shown: int = 20) ->
     return "\n".join(lines)
 
 
-def build(site: Path) -> None:
-    print(f"building the site into {site} ...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=ROOT, check=True
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
@@ -151,7 +146,7 @@ def main() -> int:
         site = args.site
         if site is None:
             site = Path(tmp) / "site"
-            build(site)
+            strict_build(site)
         try:
             failing, allowed = split(errors(site.resolve()))
         except CheckerMissing as missing:

@@ -17,31 +17,19 @@ and palette, the PNGs in screenshots/ are:
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from snippet_runner.devtools.build_site import strict_build
 from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "caution-with-classes"
 WIDTHS = {1280: 900, 390: 844}  # viewport width -> height (a desktop window, an iPhone 12-15)
-
-
-def build(site: Path) -> None:
-    # Not --quiet: with it, `mkdocs build --strict` no longer fails on warnings.
-    print(f"building the site into {site} ...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
 
 
 def url_path(site: Path, index: Path) -> str:
@@ -121,7 +109,7 @@ def main() -> int:
         site = args.site
         if site is None:
             site = Path(tmp) / "site"
-            build(site)
+            strict_build(site)
         for png in shoot(site.resolve(), args.out, args.full_page):
             print(png)
     return 0

@@ -33,9 +33,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on a free localhost port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """Serve ``site`` on a free localhost port with ``handler``; yield its base URL."""
+    handler = functools.partial(handler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

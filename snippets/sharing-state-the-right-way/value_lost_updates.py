@@ -26,14 +26,13 @@ def own_slot(counter, slots, me, go) -> None:
 def run(ctx, target) -> int:
     counter = ctx.Value("q", 0)  # lock=True is the default: an RLock comes with it
     slots = ctx.Array("q", WORKERS, lock=False)  # raw shared memory, no lock at all
-    go = ctx.Event()
+    go = ctx.Barrier(WORKERS)  # no worker starts counting before all four are running
     workers = [
         ctx.Process(target=target, args=(counter, slots, me, go))
         for me in range(WORKERS)
     ]
     for worker in workers:
         worker.start()
-    go.set()  # start all workers at once
     for worker in workers:
         worker.join()
     return counter.value + sum(slots)  # each target uses only one of the two
