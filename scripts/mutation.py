@@ -10,12 +10,15 @@ process.py can aim that kill anywhere (``kill(-1)`` as root takes the machine
 down). So mutmut always runs
 
 * inside a private PID namespace with its own /proc
-  (``unshare --pid --fork --mount-proc --kill-child``): a stray kill reaches
-  only the processes of the mutation run, and they all die with it;
+  (``unshare --pid --fork --mount-proc --kill-child``), as its PID 1: a stray
+  kill reaches only the processes of the mutation run, cannot reach mutmut
+  itself, and everything in the namespace dies when mutmut exits or this
+  script is stopped;
 * on a throwaway copy of the repository (the files ``git ls-files --cached
-  --others --exclude-standard`` lists) in a new ``mkdtemp`` folder, with HOME
-  and TMPDIR inside that folder. That folder, and only it, is removed at the end
-  (``--keep`` leaves it, to look at mutants with ``mutmut show``).
+  --others --exclude-standard`` lists) in a new ``mkdtemp`` folder under
+  /var/tmp, with a HOME of its own, and with a new ``mkdtemp`` TMPDIR under
+  /tmp. Those two folders, made by this run, and nothing else, are removed at
+  the end (``--keep`` leaves the copy, to look at mutants with ``mutmut show``).
 
 Usage::
 

@@ -4,6 +4,9 @@
   extension through its config, so every page of the build shares it: the
   blog's extra renders of a post reuse its blocks, and the whole site's blocks
   run in parallel before the first page renders;
+- a post without `date.updated` counts as last updated when it was created: the
+  RSS plugin would otherwise date it by the build, and every deploy would announce
+  every post as updated;
 - after the build, the card images and the snippet downloads (the Zensical
   wrapper calls the same function).
 
@@ -61,6 +64,13 @@ def on_config(config, **kwargs):  # noqa: ARG001
 
 def on_pre_build(config, **kwargs) -> None:  # noqa: ARG001
     _build(config).start()
+
+
+def on_page_markdown(markdown, page, **kwargs):  # noqa: ARG001
+    date = page.meta.get("date")
+    if isinstance(date, dict) and date.get("created") and not date.get("updated"):
+        page.meta["date"] = {**date, "updated": date["created"]}  # a copy: Material's stays
+    return markdown
 
 
 def on_post_build(config, **kwargs) -> None:  # noqa: ARG001

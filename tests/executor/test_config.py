@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from snippet_runner.executor import config as config_module
-from snippet_runner.executor.config import DEFAULTS, Config, ConfigError, parse_bool
+from snippet_runner.executor.config import DEFAULTS, Config, ConfigError, is_on, parse_bool
 
 
 def load(tmp_path: Path, table: str | None = None, **environ: str) -> Config:
@@ -225,8 +225,11 @@ def test_bad_numbers_in_the_table(tmp_path, line, message):
 
 @pytest.mark.parametrize("key", ["memory-mb", "cpu-seconds", "output-limit", "fold-lines", "jobs"])
 def test_an_infinite_whole_number_is_a_config_error(tmp_path, key):
-    with pytest.raises(ConfigError, match=f"^{key}.* = inf "):
+    with pytest.raises(ConfigError) as error:
         load(tmp_path, f"{key} = inf\n")
+    name = "jobs (SNIPPET_JOBS)" if key == "jobs" else key
+    assert str(error.value) == f"{name} = inf must be a finite number >= 0"
+    assert error.value.__suppress_context__
 
 
 # -- environment variables -----------------------------------------------------
@@ -425,6 +428,20 @@ def test_parse_bool_accepts_non_strings():
     assert parse_bool(1, name="x") is True
     assert parse_bool(True, name="x") is True
     assert parse_bool(False, name="x") is False
+
+
+# -- is_on (markdown-exec's lenient reading of a fence switch) -------------------
+
+
+@pytest.mark.parametrize("word", ["0", "off", "no", "false", "", "OFF", " No ", "FALSE", False, 0])
+def test_is_on_is_false_for_the_off_words(word):
+    assert is_on(word) is False
+
+
+@pytest.mark.parametrize("word", ["1", "on", "yes", "true", "TRUE", "of", "y", "anything", True, 2])
+def test_is_on_is_true_for_anything_else(word):
+    # Unlike parse_bool, a typo is not an error here: markdown-exec reads it so.
+    assert is_on(word) is True
 
 
 def test_config_error_is_a_value_error():

@@ -328,6 +328,11 @@ def test_only_final_newlines_are_dropped_from_stderr():
     assert message.endswith("stderr:\n    \n    \n    first\n    last  ")
 
 
+def test_the_last_characters_of_stderr_are_kept():
+    message = verdict(result(returncode=1, stderr="AssertionError: XX\n"), RunOptions())
+    assert message.endswith("stderr:\n    AssertionError: XX")
+
+
 def test_a_whitespace_line_at_the_end_of_stderr_is_quoted():
     message = verdict(result(returncode=1, stderr="Error XX\n \t\n"), RunOptions())
     assert message.endswith("stderr:\n    Error XX\n     \t")
