@@ -10,6 +10,7 @@ runs that kept their promises.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -58,10 +59,15 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Write then rename, so a build stopped half-way never leaves half a file.
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        except OSError as error:
+            return f"cannot write the cache in {self.root} ({error.strerror}); results are not kept"
+        try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 json.dump(entry, file)
             os.replace(tmp, path)
         except OSError as error:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # a failed write leaves nothing behind
             return f"cannot write the cache in {self.root} ({error.strerror}); results are not kept"
         return None
 
@@ -74,4 +80,6 @@ def _well_typed(result: RunResult) -> bool:
         and type(result.timed_out) is bool
         and isinstance(result.seconds, int | float)
         and isinstance(result.timeout, int | float)
+        and isinstance(result.cpu_seconds, int | float)
+        and not isinstance(result.cpu_seconds, bool)
     )

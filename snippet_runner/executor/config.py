@@ -31,6 +31,7 @@ DEFAULTS: dict[str, object] = {
     "timeout": 60,
     "max-timeout": 600,
     "jobs": 0,
+    "max-jobs": 32,
     "cache-dir": ".cache/snippet-runner",
     "rootfs": "~/.cache/pickled-state/debian-sid",
     "memory-mb": 2048,
@@ -68,9 +69,10 @@ class Config:
     pythons: tuple[str, ...] = tuple(DEFAULTS["pythons"])  # "3.13" or "3.13.18" (at least)
     timeout: float = 60.0  # seconds a block may run when its fence sets none
     max_timeout: float = 600.0  # no fence may ask for more
-    jobs: int = 1  # runs at once
+    jobs: int = 1  # runs started at once without looking (one per CPU by default)
+    max_jobs: int = 32  # more, up to this many, while the CPUs are idle (0: exactly `jobs`)
     cache_dir: Path = Path(".cache/snippet-runner")
-    rootfs: Path = Path("~/.cache/pickled-state/debian-sid").expanduser()
+    rootfs: Path = Path(str(DEFAULTS["rootfs"]))  # load() expands ~, not the import
     memory_mb: int = 2048  # address-space limit of each process of a run
     cpu_seconds: int = 300  # CPU-time limit of each process of a run
     output_limit: int = 64 * 1024  # bytes of each stream kept for the page
@@ -103,6 +105,8 @@ class Config:
             ours.update(own)
         pythons = env.get("SNIPPET_PYTHONS", "").replace(",", " ").split() or ours["pythons"]
         jobs = _number(env.get("SNIPPET_JOBS") or ours["jobs"], "jobs (SNIPPET_JOBS)", int)
+        # An explicit number of jobs is obeyed exactly: no runs beyond it.
+        max_jobs = 0 if jobs else _number(ours["max-jobs"], "max-jobs", int)
         required = parse_bool(
             env.get("SNIPPET_PYTHONS_REQUIRED", ""), name="SNIPPET_PYTHONS_REQUIRED"
         )
@@ -116,6 +120,7 @@ class Config:
             timeout=_number(ours["timeout"], "timeout", float),
             max_timeout=_number(ours["max-timeout"], "max-timeout", float),
             jobs=jobs or os.cpu_count() or 1,
+            max_jobs=max_jobs,
             cache_dir=cache_dir if cache_dir.is_absolute() else root / cache_dir,
             rootfs=Path(env.get("SNIPPET_ROOTFS") or str(ours["rootfs"])).expanduser(),
             memory_mb=_number(ours["memory-mb"], "memory-mb", int),

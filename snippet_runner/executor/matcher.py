@@ -110,6 +110,14 @@ def first_mismatch(expected: str, actual: str) -> str | None:
     return None if match.run() is not None else match.hint
 
 
+def is_literal(expected: str) -> bool:
+    """Whether ``expected`` matches one text only: no wildcard, capture or any-order block."""
+    segments = _parse(expected)
+    return len(segments) == 1 and all(
+        isinstance(item, _Line) and item.literal is not None for item in segments[0]
+    )
+
+
 def escape(text: str) -> str:
     """An expected text that matches ``text``: what would change its meaning is escaped.
 

@@ -59,7 +59,13 @@ def job_key(job: Job, settings: RunSettings) -> str:
     interpreter = job.interpreter
     material = {
         "format": [FORMAT, _RUN_CODE],
-        "interpreter": [interpreter.path, interpreter.root, interpreter.version],
+        "interpreter": [
+            interpreter.implementation,
+            interpreter.path,
+            interpreter.root,
+            interpreter.version,
+            interpreter.machine,  # one cache folder may serve an x86_64 and an arm64 machine
+        ],
         "environment": sorted(run_environment(width=job.options.width).items()),
         "sandbox": settings.sandbox,
         "limits": [settings.limits.memory_mb, settings.limits.cpu_seconds, settings.output_limit],

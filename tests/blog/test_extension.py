@@ -285,3 +285,17 @@ def test_a_block_for_versions_this_machine_lacks_says_it_was_not_run(site):
     html = site.render(site.post("demo", "Demo", text), build)
     assert "Not run in this build: it needs CPython &gt;=3.99 (a future feature)" in html
     assert not build.failures
+
+
+@pytest.mark.parametrize(("jobs", "expected"), [("", (os.cpu_count() or 1, 32)), ("2", (2, None))])
+def test_runs_go_beyond_one_per_cpu_only_when_jobs_are_not_given(site, jobs, expected):
+    build = site.build(SNIPPET_JOBS=jobs)
+    calls = []
+
+    def run_all(jobs, workers, progress, *, up_to=None):  # noqa: ARG001
+        calls.append((workers, up_to))
+        return 0
+
+    build.runner.run_all = run_all
+    build.run([])
+    assert calls == [expected]

@@ -37,6 +37,7 @@ def test_defaults_without_a_pyproject(tmp_path):
         timeout=60.0,
         max_timeout=600.0,
         jobs=6,
+        max_jobs=32,
         cache_dir=tmp_path / ".cache" / "snippet-runner",
         rootfs=Path("~/.cache/pickled-state/debian-sid").expanduser(),
         memory_mb=2048,
@@ -60,7 +61,10 @@ def test_defaults_without_a_pyproject(tmp_path):
 def test_a_pyproject_without_our_table_gives_the_defaults(tmp_path, text):
     (tmp_path / "pyproject.toml").write_text(text)
     assert load(tmp_path) == Config(
-        root=tmp_path, jobs=6, cache_dir=tmp_path / DEFAULTS["cache-dir"]
+        root=tmp_path,
+        jobs=6,
+        cache_dir=tmp_path / DEFAULTS["cache-dir"],
+        rootfs=Path(DEFAULTS["rootfs"]).expanduser(),
     )
 
 
@@ -70,6 +74,7 @@ def test_the_defaults_table():
         "timeout": 60,
         "max-timeout": 600,
         "jobs": 0,
+        "max-jobs": 32,
         "cache-dir": ".cache/snippet-runner",
         "rootfs": "~/.cache/pickled-state/debian-sid",
         "memory-mb": 2048,
@@ -91,7 +96,9 @@ def test_class_defaults_match_the_defaults_table(tmp_path):
     assert bare.output_limit == DEFAULTS["output-limit"] == 64 * 1024
     assert bare.fold_lines == DEFAULTS["fold-lines"] == 60
     assert bare.cache_dir == Path(DEFAULTS["cache-dir"])
-    assert bare.rootfs == Path(DEFAULTS["rootfs"]).expanduser()
+    assert bare.max_jobs == DEFAULTS["max-jobs"] == 32
+    # Not expanded when the module is imported (HOME may change before a build): load() does.
+    assert bare.rootfs == Path(DEFAULTS["rootfs"]) and str(bare.rootfs).startswith("~")
     assert (bare.execute, bare.cache, bare.required, bare.sandbox) == (True, True, False, "auto")
 
 
@@ -223,7 +230,9 @@ def test_bad_numbers_in_the_table(tmp_path, line, message):
     assert error.value.__suppress_context__ is message.endswith("is not a number")
 
 
-@pytest.mark.parametrize("key", ["memory-mb", "cpu-seconds", "output-limit", "fold-lines", "jobs"])
+@pytest.mark.parametrize(
+    "key", ["memory-mb", "cpu-seconds", "output-limit", "fold-lines", "jobs", "max-jobs"]
+)
 def test_an_infinite_whole_number_is_a_config_error(tmp_path, key):
     with pytest.raises(ConfigError) as error:
         load(tmp_path, f"{key} = inf\n")
@@ -250,6 +259,21 @@ def test_snippet_pythons(tmp_path, value, expected):
 @pytest.mark.parametrize("value", ["", " ", ", ,"])
 def test_an_empty_snippet_pythons_keeps_the_table(tmp_path, value):
     assert load(tmp_path, 'pythons = ["3.9"]\n', SNIPPET_PYTHONS=value).pythons == ("3.9",)
+
+
+def test_max_jobs_applies_only_when_jobs_are_one_per_cpu(tmp_path):
+    assert load(tmp_path).max_jobs == 32
+    assert load(tmp_path, "max-jobs = 8\n").max_jobs == 8
+    assert load(tmp_path, "max-jobs = 0\n").max_jobs == 0
+    # An explicit number of jobs is obeyed exactly.
+    assert load(tmp_path, "jobs = 3\nmax-jobs = 8\n").max_jobs == 0
+    assert load(tmp_path, "max-jobs = 8\n", SNIPPET_JOBS="2").max_jobs == 0
+    assert load(tmp_path, "max-jobs = 8\n", SNIPPET_JOBS="0").max_jobs == 8
+
+
+def test_a_bad_max_jobs(tmp_path):
+    with pytest.raises(ConfigError, match="^max-jobs = 'x' is not a number$"):
+        load(tmp_path, 'max-jobs = "x"\n')
 
 
 def test_snippet_jobs(tmp_path):
@@ -392,6 +416,7 @@ def test_every_variable_at_once(tmp_path):
         root=tmp_path,
         pythons=("3.11",),
         jobs=2,
+        max_jobs=0,  # SNIPPET_JOBS given: exactly that many
         cache_dir=Path("/c"),
         rootfs=Path("/r"),
         execute=False,

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from snippet_runner.executor import matcher
 from snippet_runner.executor.matcher import escape, first_mismatch, matches
 
 # -- plain lines, `...` lines and inline `...`, as the regex matcher did them ----------
@@ -638,3 +639,22 @@ def test_the_classic_exponential_regex_killers_are_instant():
     ok, seconds = _timed("{{p}}a...a...a...b\n", line)  # a capture too
     assert not ok
     assert seconds < 1.0
+
+
+@pytest.mark.parametrize(
+    ("expected", "literal"),
+    [
+        ("a\nb\n", True),
+        ("", True),
+        ("three dots \\... escaped\n", True),
+        ("\\{{not a capture}}\n", True),
+        ("a...b\n", False),
+        ("...\n", False),
+        ("a\n...", False),
+        ("{{one line}}\n", False),
+        ("pid {{pid}}\n", False),
+        ("{{any order}}\na\nb\n{{end}}\n", False),
+    ],
+)
+def test_is_literal(expected, literal):
+    assert matcher.is_literal(expected) is literal

@@ -87,7 +87,7 @@ def cache(tmp_path) -> Cache:
 def test_the_key_is_a_sha256_of_everything_that_can_change_an_output():
     material = {
         "format": [FORMAT, runner_module._RUN_CODE],
-        "interpreter": ["/usr/bin/python3", "/", "3.11.7"],
+        "interpreter": ["CPython", "/usr/bin/python3", "/", "3.11.7", "x86_64"],
         "environment": sorted(run_environment(width=80).items()),
         "sandbox": True,
         "limits": [2048, 300, 65536],
@@ -121,6 +121,10 @@ VARIANTS = {
     "path": dict(job=dict(interpreter=dataclasses.replace(PYTHON, path="/usr/local/bin/python3"))),
     "root": dict(job=dict(interpreter=dataclasses.replace(PYTHON, root="/srv/sid"))),
     "version": dict(job=dict(interpreter=dataclasses.replace(PYTHON, version="3.11.8"))),
+    "machine": dict(job=dict(interpreter=dataclasses.replace(PYTHON, machine="aarch64"))),
+    "implementation": dict(
+        job=dict(interpreter=dataclasses.replace(PYTHON, implementation="PyPy"))
+    ),
     "sandbox": dict(settings=dict(sandbox=False)),
     "memory": dict(settings=dict(limits=Limits(memory_mb=1024, cpu_seconds=300))),
     "cpu": dict(settings=dict(limits=Limits(memory_mb=2048, cpu_seconds=30))),
