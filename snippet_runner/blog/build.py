@@ -214,10 +214,17 @@ class Build:
 
     def record(self, snippet: Path, options: RunOptions) -> list[Path]:
         """Rewrite ``snippet``'s expected files from this machine's runs (make update-examples)."""
-        jobs = self.jobs(snippet, options)
-        self.run(jobs)
-        results = {job.interpreter.key: self.shown(snippet, self.runner.get(job)) for job in jobs}
+        results = {
+            interpreter.key: self.shown(snippet, result)
+            for interpreter, result in self.results(snippet, options).items()
+        }
         return expected.update(snippet, results, oldest=self.oldest(options))
+
+    def results(self, snippet: Path, options: RunOptions) -> dict[Interpreter, RunResult]:
+        """Each configured interpreter's result of ``snippet`` (run now if not known yet)."""
+        jobs = self.jobs(snippet, options)
+        self.run(jobs)  # a no-op when the pre-run did it (Zensical runs a page at a time)
+        return {job.interpreter: self.runner.get(job) for job in jobs}
 
     def where(self, snippet: Path, block: str = "") -> str:
         post = posts.post_for(snippet, self.layout)
@@ -258,14 +265,14 @@ class Build:
             raise BlockError(f"{where}: the snippet file does not exist")
         try:
             options = self.options(raw)
-            jobs = self.jobs(snippet, options)
+            results = self.results(snippet, options)
         except OptionError as error:
             raise BlockError(f"{where}: {error}") from None
         except UnicodeDecodeError as error:
             raise BlockError(
                 f"{where}: the snippet is not UTF-8 ({error.reason}); save it as UTF-8"
             ) from None
-        if not jobs:
+        if not results:
             if self.config.required or not self.missing:
                 raise BlockError(
                     f'{where}: versions="{options.versions}" matches none of the configured '
@@ -273,8 +280,6 @@ class Build:
                     "fix the specifier or the interpreters in pyproject.toml"
                 )
             return render.not_run(options.versions, options.reason)
-        self.run(jobs)  # a no-op when the pre-run did it (Zensical runs a page at a time)
-        results = {job.interpreter: self.runner.get(job) for job in jobs}
         problems, drift = [], []
         for interpreter, result in results.items():
             problem = verdict(result, options)

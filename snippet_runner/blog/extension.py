@@ -81,11 +81,8 @@ class _Prepare(Preprocessor):
 
         def outputs(include: str) -> dict:
             snippet = posts.resolve_include(include, build.layout, include)
-            jobs = build.jobs(snippet, build.options(page_options.get(include, {})))
-            build.run(jobs)
-            return {
-                job.interpreter: build.shown(snippet, build.runner.get(job)).stdout for job in jobs
-            }
+            results = build.results(snippet, build.options(page_options.get(include, {})))
+            return {i: build.shown(snippet, result).stdout for i, result in results.items()}
 
         where = f"'{series.title_of(text) or 'a page'}'"
         try:

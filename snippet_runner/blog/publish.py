@@ -57,7 +57,8 @@ def printed_by(build: Build, site_dir: Path) -> Path:
 
 
 def after_build(build: Build, site_dir: Path) -> None:
-    cards.draw_all(build.layout, site_dir)
+    kept = build.config.cache_dir / "cards" if build.config.cache else None
+    cards.draw_all(build.layout, site_dir, kept)
     snippet_downloads(build.layout, site_dir)
     if build.config.execute:
         printed_by(build, site_dir)

@@ -103,6 +103,7 @@ class Runner:
         self.accept = accept
         self.warn = warn
         self._memo: dict[str, RunResult] = {}
+        self._keys: dict[Job, str] = {}  # a page asks for the same jobs at every render
         self._lock = threading.Lock()
         self.ran = 0
         #: Wall and CPU seconds of earlier runs, for the order of runs (schedule.py).
@@ -117,8 +118,15 @@ class Runner:
         """What this job cost when it last ran (under this or a near version), if it ever did."""
         return self.durations.estimate(snippet_of(job), job.interpreter.version)
 
+    def key(self, job: Job) -> str:
+        """``job_key`` of ``job``, worked out once per build."""
+        key = self._keys.get(job)
+        if key is None:
+            key = self._keys[job] = job_key(job, self.settings)
+        return key
+
     def known(self, job: Job) -> RunResult | None:
-        key = job_key(job, self.settings)
+        key = self.key(job)
         with self._lock:
             if key in self._memo:
                 return self._memo[key]
@@ -147,7 +155,7 @@ class Runner:
         self.durations.add(
             snippet_of(job), job.interpreter.version, result.seconds, result.cpu_seconds
         )
-        key = job_key(job, self.settings)
+        key = self.key(job)
         with self._lock:
             self.ran += 1
             # Every result is remembered for this build (never run twice); only a
@@ -175,7 +183,7 @@ class Runner:
         without it, exactly ``workers`` at a time (an explicit SNIPPET_JOBS).
         ``progress(done, total, failed)`` is called after each run.
         """
-        todo = {job_key(job, self.settings): job for job in jobs if self.known(job) is None}
+        todo = {self.key(job): job for job in jobs if self.known(job) is None}
         if not todo:
             return 0
         done = failed = 0

@@ -336,6 +336,23 @@ def test_run_all_runs_only_unknown_jobs(cache):
     assert runner.run_all(jobs, workers=2) == 0
 
 
+def test_each_job_key_is_worked_out_once_per_build(cache, monkeypatch):
+    calls = []
+
+    def counting(job, settings):
+        calls.append(job.code)
+        return job_key(job, settings)
+
+    monkeypatch.setattr(runner_module, "job_key", counting)
+    runner = Runner(FakeSupervisor(), SETTINGS, cache)
+    jobs = [job(n) for n in range(3)]
+    runner.run_all(jobs, workers=2)
+    for one in jobs * 2:
+        assert runner.known(one) == ok(one.code)
+    assert sorted(calls) == ["print(0)\n", "print(1)\n", "print(2)\n"]
+    assert runner.key(jobs[0]) == job_key(jobs[0], SETTINGS)
+
+
 def test_run_all_runs_a_repeated_job_once():
     supervisor = FakeSupervisor()
     runner = Runner(supervisor, SETTINGS, None)
