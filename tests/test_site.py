@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from snippet_runner.blog.posts import REST
 from snippet_runner.devtools.preview import serve
 
 from .conftest import PROJECT
@@ -172,3 +173,19 @@ def test_version_tabs_only_where_versions_satisfy_different_expected_files(built
             )
             checked += 1
     assert checked, "no page has version tabs"
+
+
+def test_the_blog_lists_show_each_excerpt_and_where_to_continue(built_site):
+    # Excerpts are rendered from the post cut after its separator (posts.excerpt_source):
+    # the lists must still show the excerpt and a "Continue reading" link to each post.
+    pages = _post_pages(built_site)
+    listed = "".join(
+        page.read_text("utf-8") for page in built_site.glob("blog/**/index.html")
+        if page not in pages.values()
+    )  # fmt: skip
+    for slug in _published_posts():
+        continue_link = re.search(
+            rf'<a href="[^"]*{re.escape(slug)}/"[^>]*>\s*Continue reading\s*</a>', listed
+        )
+        assert continue_link, f"no 'Continue reading' link to {slug} in the blog's lists"
+    assert REST not in listed  # the stand-in for a post's rest is never shown

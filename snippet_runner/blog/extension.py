@@ -25,6 +25,8 @@ from markdown.preprocessors import Preprocessor
 from . import posts, quote, series
 from .build import Build
 
+#: The tree processor Material's blog adds to the Markdown instance that renders excerpts.
+EXCERPT = "excerpt"
 #: The attribute of the Markdown instance through which the formatter finds the Build.
 ATTRIBUTE = "snippet_build"
 _OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>[^`\n]*)$")
@@ -46,6 +48,8 @@ class _Prepare(Preprocessor):
         self.site_build = self.given or Build.for_site(Path(self.config_file).resolve())
         setattr(self.md, ATTRIBUTE, self.site_build)
         lines = list(lines)
+        if EXCERPT in self.md.treeprocessors:  # Material's blog renders a post's excerpt
+            lines = posts.excerpt_source(lines, self.site_build.layout.excerpt_separator)
         self.md.snippet_blocks = 0  # per-page block counter, for unique ids
         jobs = []
         page_options: dict[str, dict] = {}

@@ -62,6 +62,7 @@ class Layout:
     series_name: str = ""
     site_name: str = ""
     site_description: str = ""
+    excerpt_separator: str = "<!-- more -->"  # the blog's post_excerpt_separator
 
     @classmethod
     def load(cls, config_file: Path) -> Layout:
@@ -91,6 +92,7 @@ class Layout:
             series_name=series.get("name", ""),
             site_name=config.get("site_name") or "",
             site_description=config.get("site_description") or "",
+            excerpt_separator=blog.get("post_excerpt_separator") or "<!-- more -->",
         )
 
     def download_url(self, snippet: Path) -> str:

@@ -221,3 +221,33 @@ def executions(layout: Layout, *, drafts: bool = False) -> dict[Path, list[Fence
                     continue  # reported when the block renders, naming the post
                 found.setdefault(snippet, []).append(fence)
     return found
+
+
+#: Lines the part of a post before its excerpt separator may refer to: link
+#: references (``[name]: url``) and abbreviations (``*[HTML]: ...``).
+_DEFINITION = re.compile(r"^ {0,3}(?:\[[^\]^][^\]]*\]|\*\[[^\]]+\]):\s*\S")
+_FENCE_MARK = re.compile(r"^\s*(`{3,}|~{3,})")
+#: What stands for the rest of the post: Material shows "Continue reading" only
+#: when something follows the separator.
+REST = "(the rest of the post)"
+
+
+def excerpt_source(lines: list[str], separator: str) -> list[str]:
+    """A post's Markdown cut after its excerpt separator, keeping what the excerpt uses.
+
+    Material's blog converts a post's whole Markdown for each list that shows its
+    excerpt, then keeps the HTML before the separator: every example of the post
+    would be formatted again for nothing. The lines before the separator, the
+    separator, a stand-in paragraph for the rest (so that the excerpt still has a
+    "Continue reading" link) and the rest's link and abbreviation definitions make
+    the same excerpt. A post without the separator (outside a code block) is kept whole.
+    """
+    fence = ""
+    for index, line in enumerate(lines):
+        mark = _FENCE_MARK.match(line)
+        if mark and (not fence or mark.group(1).startswith(fence)):
+            fence = "" if fence else mark.group(1)
+        elif not fence and line.strip() == separator:
+            definitions = [line for line in lines[index + 1 :] if _DEFINITION.match(line)]
+            return [*lines[: index + 1], "", REST, "", *definitions]
+    return lines

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from markdown.treeprocessors import Treeprocessor
 
-from snippet_runner.blog import fence
+from snippet_runner.blog import fence, posts
 from snippet_runner.blog.build import Build
-from snippet_runner.blog.extension import SnippetExtension
+from snippet_runner.blog.extension import EXCERPT, SnippetExtension
 from snippet_runner.blog.layout import Layout
 from snippet_runner.executor.config import Config
 
@@ -58,7 +59,7 @@ class Site:
         layout = Layout.load(self.root / "mkdocs.yml")
         return Build(layout, Config.load(self.root, {**self.env, **env}))
 
-    def render(self, text: str, build: Build | None = None) -> str:
+    def render(self, text: str, build: Build | None = None, excerpt: bool = False) -> str:
         custom = {"class": "python", "validator": fence.validator, "format": fence.formatter}
         md = markdown.Markdown(
             extensions=[
@@ -81,6 +82,8 @@ class Site:
                 "pymdownx.tabbed": {"alternate_style": True},
             },
         )
+        if excerpt:  # what Material's blog registers on the instance that renders excerpts
+            md.treeprocessors.register(Treeprocessor(md), EXCERPT, 0)
         return md.convert(text)
 
 
@@ -299,3 +302,55 @@ def test_runs_go_beyond_one_per_cpu_only_when_jobs_are_not_given(site, jobs, exp
     build.runner.run_all = run_all
     build.run([])
     assert calls == [expected]
+
+
+# -- excerpts ----------------------------------------------------------------------
+
+POST_WITH_EXCERPT = """\
+The excerpt links to [the docs][docs] and says *[GIL]* once.
+
+```python
+<!-- more -->
+```
+
+<!-- more -->
+
+## After the excerpt
+
+{blocks}
+
+[docs]: https://docs.python.org/3/
+*[GIL]: global interpreter lock
+"""
+
+
+def test_excerpt_source_keeps_what_the_excerpt_uses():
+    lines = POST_WITH_EXCERPT.format(blocks="text").split("\n")
+    cut = posts.excerpt_source(lines, "<!-- more -->")
+    assert cut == [
+        *lines[:7],  # up to the separator that is not inside a code block
+        "",
+        posts.REST,
+        "",
+        "[docs]: https://docs.python.org/3/",
+        "*[GIL]: global interpreter lock",
+    ]
+    assert posts.excerpt_source(lines, "<!-- excerpt -->") == lines  # no such separator
+
+
+def test_an_excerpt_renders_as_before_without_running_the_blocks_after_it(site, tmp_path):
+    counter = tmp_path / "runs"
+    code = f"open({str(counter)!r}, 'a').write('run\\n')\nprint('counted')\n"
+    site.snippet("demo/count.py", code, "counted\n")
+    text = site.post("demo", "Demo", POST_WITH_EXCERPT.format(blocks=block("demo/count.py")))
+    fresh = {"SNIPPET_SANDBOX": "off", "SNIPPET_CACHE": "off"}
+    whole = site.render(text, site.build(**fresh))
+    assert counter.read_text() == "run\n"
+    counter.unlink()
+    excerpt = site.render(
+        text, site.build(SNIPPET_SANDBOX="off", SNIPPET_CACHE="off"), excerpt=True
+    )
+    assert not counter.exists()  # the block after the separator did not run
+    assert excerpt.split("<!-- more -->")[0] == whole.split("<!-- more -->")[0]
+    assert "https://docs.python.org/3/" in excerpt.split("<!-- more -->")[0]
+    assert excerpt.split("<!-- more -->")[1].strip()  # Material's "Continue reading"
