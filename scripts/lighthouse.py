@@ -28,10 +28,12 @@ from http.server import SimpleHTTPRequestHandler
 from io import BytesIO
 from pathlib import Path
 
+from snippet_runner.blog.layout import Layout
 from snippet_runner.devtools.build_site import strict_build
 from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+LAYOUT = Layout.load(ROOT / "mkdocs.yml")
 LIGHTHOUSE = ROOT / ".cache" / "node" / "node_modules" / "lighthouse" / "cli" / "index.js"
 METRICS = {
     "first-contentful-paint": "FCP",
@@ -89,7 +91,7 @@ def why_not() -> str | None:
 
 
 def longest_post(site: Path) -> str:
-    posts = sorted(site.glob("blog/*/*/*/*/index.html"), key=lambda p: -p.stat().st_size)
+    posts = sorted(LAYOUT.post_pages(site), key=lambda p: -p.stat().st_size)
     return posts[0].parent.relative_to(site).as_posix() + "/"
 
 

@@ -24,10 +24,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from snippet_runner.blog.layout import Layout
 from snippet_runner.devtools.build_site import strict_build
 from snippet_runner.devtools.preview import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+LAYOUT = Layout.load(ROOT / "mkdocs.yml")
 POST = "caution-with-classes"
 WIDTHS = {1280: 900, 390: 844}  # viewport width -> height (a desktop window, an iPhone 12-15)
 
@@ -38,14 +40,14 @@ def url_path(site: Path, index: Path) -> str:
 
 def most_tabs(site: Path) -> Path:
     """The post page with the most version-tab sets (ties: the first by date)."""
-    posts = sorted(site.glob("blog/*/*/*/*/index.html"))
+    posts = sorted(LAYOUT.post_pages(site))
     return max(posts, key=lambda p: p.read_text("utf-8").count("snippet-versions-tabs"))
 
 
 def longest_output(site: Path) -> tuple[Path, str]:
     """The post page and the id of its executed block with the most output lines."""
     best = (0, Path(), "")
-    for page in sorted(site.glob("blog/*/*/*/*/index.html")):
+    for page in sorted(LAYOUT.post_pages(site)):
         html = page.read_text("utf-8")
         for match in re.finditer(r'<div class="snippet-result" id="([^"]+)">', html):
             end = html.find('<div class="snippet-result"', match.end())
@@ -56,7 +58,7 @@ def longest_output(site: Path) -> tuple[Path, str]:
 
 
 def shoot(site: Path, out: Path, full_page: bool) -> list[Path]:
-    (post,) = site.glob(f"blog/*/*/*/{POST}/index.html")
+    (post,) = LAYOUT.post_pages(site, POST)
     long_page, long_id = longest_output(site)
     # name -> (path, element to scroll into view or None)
     shots = {

@@ -202,7 +202,7 @@ def test_the_preview_build_includes_drafts_marked_as_such(mini_site, preview):
     mini_site.snippet("soon/hello.py", "print('hi')\n", stdout="hi\n")
     build = mini_site.build(env={"PICKLED_STATE_DRAFTS": "true" if preview else "off"})
     assert build.returncode == 0, build.log[-3000:]
-    pages = list(build.site.glob("blog/*/*/*/soon/index.html"))
+    pages = list(PROJECT.post_pages(build.site, "soon"))
     listing = (build.site / "blog" / "index.html").read_text(encoding="utf-8")
     if not preview:
         assert pages == [] and "md-draft" not in listing

@@ -13,6 +13,8 @@ import json
 import re
 from collections import Counter
 
+from .conftest import PROJECT
+
 # The search index (search/search_index.json) is downloaded by every page. Each post's
 # share of it, measured with outputs left out (9 posts, 29 November 2026): 17.5 to 36.1 KB
 # (sharing-state-the-right-way, the most prose and source); with its outputs, the-main-guard
@@ -32,9 +34,7 @@ def index_by_page(site) -> Counter:
 
 
 def post_paths(site) -> list[str]:
-    return sorted(
-        p.parent.relative_to(site).as_posix() + "/" for p in site.glob("blog/*/*/*/*/index.html")
-    )
+    return sorted(p.parent.relative_to(site).as_posix() + "/" for p in PROJECT.post_pages(site))
 
 
 def test_search_index_stays_within_budget(built_site):

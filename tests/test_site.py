@@ -22,7 +22,7 @@ from .test_front_matter import is_draft
 
 def test_strict_build_renders_every_published_post(built_site):
     posts = sorted(p.stem for p in PROJECT.posts_dir.glob("*.md") if not is_draft(p))
-    pages = {p.parent.name for p in built_site.glob("blog/*/*/*/*/index.html")}
+    pages = {p.parent.name for p in PROJECT.post_pages(built_site)}
     assert set(posts) <= pages, f"posts without a page: {set(posts) - pages}"
 
 
@@ -66,7 +66,7 @@ def _published_posts() -> dict[str, dict]:
 
 
 def _post_pages(built_site) -> dict[str, Path]:
-    return {p.parent.name: p for p in built_site.glob("blog/*/*/*/*/index.html")}
+    return {p.parent.name: p for p in PROJECT.post_pages(built_site)}
 
 
 def test_rss_feed_is_valid_and_dated_by_the_posts(built_site):
@@ -152,7 +152,7 @@ def test_version_tabs_only_where_versions_satisfy_different_expected_files(built
 
     head = re.compile(r'id="snippet-(.+?)-(\w+)-\d+">')
     checked = 0
-    for page in built_site.glob("blog/*/*/*/*/index.html"):
+    for page in PROJECT.post_pages(built_site):
         for block in page.read_text(encoding="utf-8").split('<div class="snippet-result" ')[1:]:
             slug, name = head.match(block).groups()
             labels = re.findall(

@@ -93,7 +93,7 @@ def test_same_pages_and_feeds(built_site, zensical_site):
 
 
 def test_same_executed_outputs(built_site, zensical_site):
-    posts = sorted(built_site.glob("blog/*/*/*/*/index.html"))
+    posts = sorted(PROJECT.post_pages(built_site))
     assert posts
     for page in posts:
         ours = outputs(page)
@@ -103,7 +103,7 @@ def test_same_executed_outputs(built_site, zensical_site):
 
 def test_same_series_box_and_reading_list(built_site, zensical_site):
     # Drawn by the Markdown extension, which both generators load (hooks: MkDocs only).
-    posts = sorted(built_site.glob("blog/*/*/*/*/index.html"))
+    posts = sorted(PROJECT.post_pages(built_site))
     boxes = {p.parent.name: _SERIES_BOX.findall(p.read_text("utf-8")) for p in posts}
     assert sum(1 for found in boxes.values() if found) == len(PROJECT.series)
     for page in posts:

@@ -63,6 +63,9 @@ class Layout:
     site_name: str = ""
     site_description: str = ""
     excerpt_separator: str = "<!-- more -->"  # the blog's post_excerpt_separator
+    #: Where the built site keeps a post's page, as a glob with ``{slug}`` left in
+    #: (from the blog's blog_dir, post_url_format and post_url_date_format).
+    post_page_glob: str = "blog/*/*/*/{slug}/index.html"
 
     @classmethod
     def load(cls, config_file: Path) -> Layout:
@@ -93,7 +96,12 @@ class Layout:
             site_name=config.get("site_name") or "",
             site_description=config.get("site_description") or "",
             excerpt_separator=blog.get("post_excerpt_separator") or "<!-- more -->",
+            post_page_glob=_post_page_glob(blog, blog_dir),
         )
+
+    def post_pages(self, site: Path, slug: str = "*") -> list[Path]:
+        """The built pages of the post ``slug`` (of every post with ``*``) in ``site``."""
+        return sorted(site.glob(self.post_page_glob.replace("{slug}", slug)))
 
     def download_url(self, snippet: Path) -> str:
         """Where the built site serves a snippet (copied into site/snippets/ after the build)."""
@@ -104,3 +112,13 @@ class Layout:
 
     def rel(self, path: Path) -> Path:
         return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
+
+def _post_page_glob(blog: dict, blog_dir: str) -> str:
+    """Material's post URL (``post_url_format``) as a glob of built pages, ``{slug}`` kept."""
+    url = blog.get("post_url_format", "{date}/{slug}")
+    date = blog.get("post_url_date_format", "yyyy/MM/dd")
+    # The date's parts (Babel's pattern) and the categories become one folder each.
+    url = url.replace("{date}", "/".join("*" for _ in date.split("/")))
+    url = url.replace("{categories}", "*").replace("{file}", "*")
+    return f"{blog_dir.strip('/')}/{url.strip('/')}/index.html"

@@ -67,16 +67,15 @@ def test_sigterm_mid_build_kills_every_run_and_leaves_no_folder(mini_site, tmp_p
     assert list(runs.iterdir()) == [], "a run's temporary folder was left behind"
 
 
+def _build_site_command(root: Path) -> list[str]:
+    """`make build`'s command (a strict build into a private folder, then moved into place)."""
+    return [sys.executable, "-m", "snippet_runner.devtools.build_site", "--root", str(root)]
+
+
 def test_two_builds_at_once_both_finish_with_a_whole_site(mini_site, tmp_path):
     mini_site.snippet("demo/hello.py", "print('hello')\n", stdout="hello\n")
     mini_site.post("demo", FENCE.format(name="hello"))
-    command = [
-        sys.executable,
-        "-m",
-        "snippet_runner.devtools.build_site",
-        "--root",
-        str(mini_site.root),
-    ]
+    command = _build_site_command(mini_site.root)
     env = _env(mini_site, tmp_path)
     builds = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(2)]
     for build in builds:
@@ -95,13 +94,7 @@ def test_two_builds_at_once_both_finish_with_a_whole_site(mini_site, tmp_path):
 def test_a_failed_build_leaves_the_old_site_untouched(mini_site, tmp_path):
     mini_site.snippet("demo/hello.py", "print('hello')\n", stdout="hello\n")
     mini_site.post("demo", FENCE.format(name="hello"))
-    command = [
-        sys.executable,
-        "-m",
-        "snippet_runner.devtools.build_site",
-        "--root",
-        str(mini_site.root),
-    ]
+    command = _build_site_command(mini_site.root)
     env = _env(mini_site, tmp_path)
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     page = mini_site.root / "site/blog/posts/demo/index.html"

@@ -80,7 +80,7 @@ def published_posts() -> list[Post]:
 
 def page_of(site: Path, slug: str) -> str:
     """The URL path of a post's page in the built site, e.g. "blog/2023/03/03/<slug>/"."""
-    (index,) = site.glob(f"blog/*/*/*/{slug}/index.html")
+    (index,) = PROJECT.post_pages(site, slug)
     return index.parent.relative_to(site).as_posix() + "/"
 
 

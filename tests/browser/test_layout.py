@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import PROJECT
 from .conftest import POST, page_of, published_posts
 
 # The boxes of a frame's copy buttons, and of what they must leave readable: the first
@@ -48,7 +49,7 @@ COPY_BUTTON_OVERLAPS = """frame => {
 
 
 def pages_with(site: Path, marker: str) -> list[Path]:
-    return sorted(p for p in site.glob("blog/*/*/*/*/index.html") if marker in p.read_text("utf-8"))
+    return sorted(p for p in PROJECT.post_pages(site) if marker in p.read_text("utf-8"))
 
 
 def url(site: Path, index: Path) -> str:

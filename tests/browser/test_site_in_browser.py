@@ -94,7 +94,7 @@ def test_copy_button_copies_the_snippet(page, context, site_url, built_site):
 def test_version_tabs_switch(page, built_site):
     with_tabs = sorted(
         path
-        for path in built_site.glob("blog/*/*/*/*/index.html")
+        for path in PROJECT.post_pages(built_site)
         if 'class="tabbed-set tabbed-alternate snippet-versions-tabs"' in path.read_text("utf-8")
     )
     if not with_tabs:
