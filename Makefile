@@ -23,7 +23,7 @@ help:
 	@echo "make screenshots      build, then PNGs of home, posts, tabs and a long output (desktop and phone, light and dark) into screenshots/"
 	@echo "make nu               build, then check every page with the Nu HTML checker"
 	@echo "make lighthouse       build, then Lighthouse's mobile performance score of the home page and the longest post"
-	@echo "make bench            time the build four ways and print ratios"
+	@echo "make bench [GROWTH=1]  time the build four ways and print ratios (GROWTH=1: warm build time and memory with 10, 50 and 200 more posts)"
 	@echo "make clean            remove the virtualenv, caches and build output"
 
 install: $(STAMP)
@@ -130,7 +130,7 @@ screenshots: $(STAMP) chromium
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(GROWTH),--growth --repeat 1 --cache .cache/snippet-runner,)
 
 mutation: $(STAMP)
 	$(BIN)/python scripts/mutation.py

@@ -412,7 +412,7 @@ def main_growth(args: argparse.Namespace) -> None:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE_DIR": str(cache)}
         build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp / "site")]
         original = len(published_posts(work))
-        if args.cache:  # results of an earlier build of the same sources: no cold build
+        if args.cache and args.cache.is_dir():  # an earlier build's results: no cold build
             shutil.copytree(args.cache, cache)
         else:
             cold = run_build(build, work, env)
