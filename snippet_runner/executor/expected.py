@@ -40,6 +40,7 @@ it matches itself (``matcher.escape``).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -206,10 +207,15 @@ def _versions(snippet: Path, stream: str) -> dict[Version, Path]:
     plain = path_for(snippet, stream)
     if plain.exists():
         found[_PLAIN] = plain
-    for path in sorted(snippet.parent.glob(f"{snippet.stem}.*.{stream}")):
-        m = pattern.fullmatch(path.name)
+    try:
+        names = sorted(os.listdir(snippet.parent))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    for name in names:
+        m = pattern.fullmatch(name)
         if not m:
             continue
+        path = snippet.parent / name
         version = _pad(tuple(int(part) for part in m.group(1).split(".")))
         if version in found:
             raise ValueError(

@@ -387,6 +387,17 @@ def test_the_file_of_the_greatest_version_up_to_the_interpreters(snippet, key, n
     assert (path.name, text) == (name, name)
 
 
+def test_a_file_added_or_removed_between_two_calls_is_seen(snippet):
+    write(snippet, "x.stdout", "plain")
+    assert expected_for(snippet, "stdout", (3, 14, 10))[1] == "plain"
+    write(snippet, "x.3.14.stdout", "newer")
+    assert expected_for(snippet, "stdout", (3, 14, 10))[1] == "newer"
+    (snippet.parent / "x.3.14.stdout").unlink()
+    assert expected_for(snippet, "stdout", (3, 14, 10))[1] == "plain"
+    (snippet.parent / "x.stdout").unlink()
+    assert expected_for(snippet, "stdout", (3, 14, 10))[1] is None
+
+
 def test_missing_files(snippet):
     assert expected_for(snippet, "stdout", (3, 12, 0)) == (snippet.with_suffix(".stdout"), None)
     assert expected_for(snippet, "stderr", (3, 12, 0)) == (snippet.with_suffix(".stderr"), "")
