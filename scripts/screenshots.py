@@ -50,8 +50,15 @@ def longest_output(site: Path) -> tuple[Path, str]:
     for page in sorted(LAYOUT.post_pages(site)):
         html = page.read_text("utf-8")
         for match in re.finditer(r'<div class="snippet-result" id="([^"]+)">', html):
-            end = html.find('<div class="snippet-result"', match.end())
-            lines = html[match.end() : end if end > 0 else len(html)].count("\n")
+            # The block ends where the next result or the next source block starts;
+            # its length is that of its longest output (one per version tab).
+            ends = [
+                html.find(mark, match.end())
+                for mark in ('class="snippet-result"', '<div class="language-')
+            ]
+            end = min([e for e in ends if e > 0], default=len(html))
+            codes = re.findall(r"<code>(.*?)</code>", html[match.end() : end], re.S)
+            lines = max((code.count("\n") + 1 for code in codes), default=0)  # one tab
             if lines > best[0]:
                 best = (lines, page, match.group(1))
     return best[1], best[2]
