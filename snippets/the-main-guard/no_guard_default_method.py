@@ -15,8 +15,8 @@ def square(n):
 name = multiprocessing.current_process().name
 print(f"top-level code runs in {name} as {__name__}")
 with multiprocessing.Pool(processes=1) as pool:
-    # chunksize given: without it, map divides by the number of live workers,
-    # which is 0 for a moment whenever this pool has just lost all of them.
+    # chunksize given: without it, map divides by the number of workers in the
+    # pool's list, which is 0 for a moment whenever this pool has lost them all.
     print(pool.map(square, range(5), chunksize=1))
 """
 
@@ -33,14 +33,17 @@ def first_errors(stderr: str) -> dict:
 
 
 def first_of_each_kind(lines: list[str]) -> list[str]:
-    """The first line of each kind; lines that differ only in a worker's number are one kind."""
-    seen, kept = set(), []
+    """The first line of each kind, with how many more there were; lines that
+    differ only in a worker's number are one kind."""
+    first, count = {}, {}
     for line in lines:
         kind = re.sub(r"Worker-\d+", "Worker-N", line)
-        if kind not in seen:
-            seen.add(kind)
-            kept.append(line)
-    return kept
+        first.setdefault(kind, line)
+        count[kind] = count.get(kind, 0) + 1
+    return [
+        line + (f" (and {count[kind] - 1} more like it)" if count[kind] > 1 else "")
+        for kind, line in first.items()
+    ]
 
 
 def run(label: str, script: str) -> None:
