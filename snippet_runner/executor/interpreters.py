@@ -140,16 +140,15 @@ def _ask(path: str, root: str, bwrap: str, timeout: float) -> tuple[dict | None,
     tomorrow), is not.
     """
     try:
-        done = subprocess.run(
-            _probe_argv(path, root, bwrap), capture_output=True, text=True, timeout=timeout
-        )
+        # Bytes: what a candidate prints need not be text (json.loads reads UTF-8 bytes).
+        done = subprocess.run(_probe_argv(path, root, bwrap), capture_output=True, timeout=timeout)
     except (OSError, subprocess.SubprocessError):
         return None, False
     answer = _parse(done.stdout) if done.returncode == 0 else None
     return answer, answer is not None or root == "/"
 
 
-def _parse(text: str) -> dict | None:
+def _parse(text: bytes) -> dict | None:
     try:
         return _valid(json.loads(text))
     except ValueError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -306,3 +308,40 @@ def test_a_failed_write_keeps_the_old_entry(cache, monkeypatch):
     )
     monkeypatch.undo()
     assert cache.load(KEY) == RESULT
+
+
+# -- the machine's settings do not matter ------------------------------------------------
+
+
+def test_an_entry_is_read_as_utf8_whatever_the_locale(cache, ascii_locale):
+    # JSON is UTF-8: an entry whose text is not \u-escaped loads under LANG=C too.
+    path = write_entry(cache, KEY, as_dict())
+    path.write_text(path.read_text(encoding="utf-8").replace("\\u00e9", "é"), encoding="utf-8")
+    assert "é".encode() in path.read_bytes()
+    assert cache.load(KEY) == RESULT
+
+
+def test_the_entry_is_written_next_to_its_place_not_in_the_system_temp_folder(
+    cache, tmp_path, monkeypatch
+):
+    # The rename is atomic only within one filesystem, and /tmp may be another one
+    # (a tmpfs), or unusable: the system's temporary folder is never involved.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    assert cache.store(KEY, RESULT) is None
+    assert cache.load(KEY) == RESULT
+
+
+def test_a_cache_folder_removed_during_a_store_is_a_message_not_a_crash(cache, monkeypatch):
+    # `make clean` in another shell while a build stores a result: the temporary
+    # file is gone with its folder, and cleaning it up must not raise.
+    real_dump = json.dump
+
+    def dump_then_clean(entry, file):
+        real_dump(entry, file)
+        shutil.rmtree(cache.root)
+
+    monkeypatch.setattr("snippet_runner.executor.cache.json.dump", dump_then_clean)
+    assert cache.store(KEY, RESULT) == (
+        f"cannot write the cache in {cache.root} (No such file or directory); results are not kept"
+    )
+    assert not cache.root.exists()

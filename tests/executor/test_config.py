@@ -10,6 +10,8 @@ import pytest
 from snippet_runner.executor import config as config_module
 from snippet_runner.executor.config import DEFAULTS, Config, ConfigError, is_on, parse_bool
 
+from .conftest import switched_to_ascii_locale
+
 
 def load(tmp_path: Path, table: str | None = None, **environ: str) -> Config:
     """Config of a project in ``tmp_path`` whose pyproject holds ``table`` (None: no file)."""
@@ -495,3 +497,14 @@ def test_config_is_frozen(tmp_path):
     cfg = load(tmp_path)
     with pytest.raises(AttributeError):
         cfg.jobs = 2  # type: ignore[misc]
+
+
+def test_a_pyproject_is_read_as_utf8_whatever_the_locale(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\nauthors = [{ name = 'José Müller' }]\n\n"
+        "[tool.snippet-runner]\ntimeout = 5\n",
+        encoding="utf-8",
+    )
+    with switched_to_ascii_locale():
+        config = Config.load(tmp_path, {})
+    assert config.timeout == 5.0

@@ -837,3 +837,35 @@ def test_versions_are_taken_oldest_first_whatever_the_order_given(snippet):
     results = {(3, 14, 0): Fake("b\n"), (3, 10, 0): Fake("a\n"), (3, 12, 0): Fake("b\n")}
     update(snippet, results, oldest=(3, 10))
     assert files(snippet) == {"x.stdout": "a\n", "x.3.12.stdout": "b\n"}
+
+
+def test_a_snippet_that_prints_nothing_is_recorded_with_an_empty_stdout_file(snippet):
+    # No stdout file means "not recorded yet": printing nothing needs an empty file.
+    assert update(snippet, {(3, 12, 0): Fake("")}, oldest=(3, 12)) == [
+        snippet.with_suffix(".stdout")
+    ]
+    assert files(snippet) == {"x.stdout": ""}
+    assert check(snippet, Fake(""), (3, 12, 0)) == []
+
+
+def test_a_file_that_is_not_utf8_is_rewritten_when_its_version_prints_nothing(snippet):
+    snippet.with_suffix(".stdout").write_bytes(b"\xff\n")
+    assert update(snippet, {(3, 10, 0): Fake("")}, oldest=(3, 10)) == [
+        snippet.with_suffix(".stdout")
+    ]
+    assert files(snippet) == {"x.stdout": ""}
+
+
+def test_a_snippet_whose_folder_is_gone_has_no_expected_files(tmp_path):
+    snippet = tmp_path / "gone" / "x.py"
+    assert expected_for(snippet, "stdout", (3, 12, 0)) == (snippet.with_suffix(".stdout"), None)
+    assert expected_for(snippet, "stderr", (3, 12, 0)) == (snippet.with_suffix(".stderr"), "")
+
+
+def test_expected_files_are_utf8_whatever_the_locale(snippet, ascii_locale):
+    write(snippet, "x.stdout", "naïve\n")
+    assert expected_for(snippet, "stdout", (3, 12, 0))[1] == "naïve\n"
+    assert update(snippet, {(3, 12, 0): Fake("naïve → ok\n")}, oldest=(3, 12)) == [
+        snippet.with_suffix(".stdout")
+    ]
+    assert snippet.with_suffix(".stdout").read_bytes() == "naïve → ok\n".encode()

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ from snippet_runner.executor.interpreters import (
     span,
     versions_text,
 )
+
+from .conftest import switched_to_ascii_locale
 
 ROOTFS = Path.home() / ".cache" / "pickled-state" / "debian-sid"
 
@@ -606,3 +609,75 @@ def test_entries_of_replaced_binaries_are_dropped_when_the_memo_is_written(tmp_p
     stat = exe.stat()
     written = json.loads((tmp_path / "memo.json").read_text())
     assert sorted(written) == sorted([kept, f"{exe}|{stat.st_mtime_ns}|{stat.st_size}"])
+
+
+# -- what survived mutation testing ---------------------------------------------------
+
+
+def test_the_interpreter_running_the_tests_is_found_even_with_stdin_open():
+    # Started from a terminal, the build's stdin stays open: the probe must not read it.
+    read, write = os.pipe()
+    saved = os.dup(0)
+    os.dup2(read, 0)
+    os.close(read)
+    try:
+        found = probe([(sys.executable, "/")], memo_file=None, timeout=10)
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        os.close(write)
+    assert [(i.key, i.version, i.path, i.root) for i in found] == [
+        (
+            tuple(sys.version_info[:3]),
+            platform.python_version(),
+            os.path.realpath(sys.executable),
+            "/",
+        )
+    ]
+
+
+def test_a_candidate_that_prints_bytes_that_are_not_text_is_no_interpreter(tmp_path):
+    path = tmp_path / "bin" / "python3.12"
+    path.parent.mkdir()
+    path.write_text("#!/bin/sh\nprintf '\\377\\376\\n'\n")
+    path.chmod(0o755)
+    assert probe([(str(path), "/")], memo_file=None) == []
+
+
+def test_a_candidate_that_answers_then_fails_is_no_interpreter(tmp_path):
+    path = fake_python(tmp_path / "bin" / "python3.12", None, status=1)
+    fake_python(path, answer("3.12.1", str(path)), status=1)
+    assert probe([(str(path), "/")], memo_file=None) == []
+
+
+def test_a_relative_folder_on_path_is_searched_from_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = fake_python(tmp_path / "bin" / "python3.99", None)
+    fake_python(path, answer("3.99.1", str(path)))
+    listed = candidates("3.99", rootfs=None, pyenv_root=tmp_path / "none", path_env="bin")
+    assert listed == [("bin/python3.99", "/")]
+    assert [i.version for i in probe(listed, memo_file=None)] == ["3.99.1"]
+
+
+def test_an_interpreter_in_a_folder_with_a_bar_in_its_name_is_remembered(tmp_path):
+    path = fake_python(tmp_path / "a|b" / "python3.12", None)
+    fake_python(path, answer("3.12.1", str(path)))
+    memo = tmp_path / "memo.json"
+    for _ in range(2):
+        assert [i.version for i in probe([(str(path), "/")], memo_file=memo)] == ["3.12.1"]
+    assert starts(path) == 1
+
+
+def test_a_memo_in_utf8_is_read_whatever_the_locale(tmp_path):
+    path = fake_python(tmp_path / "café" / "python3.12", None)
+    fake_python(path, answer("3.12.1", str(path)))
+    memo = tmp_path / "memo.json"
+    probe([(str(path), "/")], memo_file=memo)
+    # The same memo, its text not \u-escaped (JSON is UTF-8, whoever writes it).
+    text = json.dumps(json.loads(memo.read_text(encoding="utf-8")), ensure_ascii=False)
+    memo.write_text(text, encoding="utf-8")
+    assert "é".encode() in memo.read_bytes()
+    with switched_to_ascii_locale():
+        found = probe([(str(path), "/")], memo_file=memo)
+    assert [i.version for i in found] == ["3.12.1"]
+    assert starts(path) == 1

@@ -658,3 +658,97 @@ def test_the_classic_exponential_regex_killers_are_instant():
 )
 def test_is_literal(expected, literal):
     assert matcher.is_literal(expected) is literal
+
+
+# -- what the matcher must not accept, and the captures it makes -------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "ok"),
+    [
+        # A line with a capture is anchored at its start, like any other line.
+        ("pid {{pid}} end\n", "pid 42 end\n", True),
+        ("pid {{pid}} end\n", "my pid 42 end\n", False),
+        # The pieces between wildcards come after what precedes them, not inside it...
+        ("a-b{{x}}-{{y}}\n", "a-b1-2\n", True),
+        ("a-b{{x}}-{{y}}\n", "a-b12\n", False),
+        ("ab...b...c\n", "abbc\n", True),
+        ("ab...b...c\n", "abc\n", False),
+        # ... and before what ends the line, not inside it.
+        ("a...b...b\n", "abb\n", True),
+        ("a...b...b\n", "ab\n", False),
+        # An escaped `...` is literal text joined to the text around it.
+        ("a\\...b...c\n", "a...bXc\n", True),
+        ("a\\...b...c\n", "a-...-b-c\n", False),
+        # `{{end}}` inside a line is literal text, not a capture.
+        ("use {{end}} here\n", "use {{end}} here\n", True),
+        ("use {{end}} here\n", "use it here\n", False),
+        # A line that is only a used capture must be exactly what was captured.
+        ("pid {{pid}}\n{{pid}}\n", "pid 42\n42\n", True),
+        ("pid {{pid}}\n{{pid}}\n", "pid 42\n43\n", False),
+    ],
+)
+def test_what_wildcards_and_captures_do_not_match(expected, actual, ok):
+    assert matches(expected, actual) is ok
+
+
+def test_captures_take_the_leftmost_split_of_a_line():
+    captures: dict[str, str] = {}
+    assert matches("a-b{{x}}-{{y}}\n", "a-b1-2-3\n", captures)
+    assert captures == {"x": "1", "y": "2-3"}
+    captures = {}
+    assert matches("{{a}}, {{b}}\n", "1, 2, 3\n", captures)
+    assert captures == {"a": "1", "b": "2, 3"}
+
+
+def test_a_capture_named_again_later_in_an_any_order_block_is_an_error():
+    with pytest.raises(ValueError, match=r"line 5: \{\{a\}\} is captured in the \{\{any order\}\}"):
+        matches("{{any order}}\nx {{a}}\ny\nz\n{{a}} w\n{{end}}\n", "")
+
+
+def test_any_order_lines_may_use_captures_made_before_a_wildcard_line():
+    expected = "pid {{p}}\n...\n{{any order}}\nx\ngot {{p}}\n{{end}}\n"
+    captures: dict[str, str] = {}
+    assert matches(expected, "pid 7\nq\ngot 7\nx\n", captures)
+    assert captures == {"p": "7"}
+    assert not matches(expected, "pid 7\nq\ngot 8\nx\n")
+
+
+def test_any_order_lines_use_the_capture_of_the_place_being_tried():
+    # After a `...` line the segment slides along the output: at each place the
+    # block's lines see the capture made there, not one made at an earlier place.
+    expected = "...\nid {{x}}\n{{any order}}\ngot {{x}}\n{{one line}}\n{{end}}\n...\ntail"
+    assert matches(expected, "id 1\nid 2\ngot 2\nzzz\ntail")
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "hint"),
+    [
+        ("a...\n", "b\n", "expected line 1: 'a...' does not match output line 1: 'b'"),
+        (
+            "x\na...\n",
+            "x\nb\n",
+            "expected line 2: 'a...' does not match output line 2: 'b'",
+        ),
+        (
+            "a\n{{any order}}\nb\n{{end}}\n",
+            "a\n",
+            "the {{any order}} block of expected line 2 needs 1 output lines, "
+            "but only 0 are left after output line 1",
+        ),
+        (
+            "...\npid {{p}}\nb\nc\n...\nend",
+            "pid 1\nb",
+            "expected line 4: 'c' is missing: the output ends after line 2",
+        ),
+        (
+            "pid {{p}}\n...\n{{any order}}\ngot {{p}}\n{{end}}\n...\n",
+            "pid 1\nzzz\n",
+            "the {{any order}} block of expected line 3 fits no 1 consecutive output lines "
+            "from line 2 on; from line 2: output line 2: 'zzz' fits no line of the "
+            "{{any order}} block of line 3",
+        ),
+    ],
+)
+def test_hints_for_wildcard_lines_blocks_and_captures(expected, actual, hint):
+    assert first_mismatch(expected, actual) == hint

@@ -8,6 +8,7 @@ and without it ("plain": a process group of its own).
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import os
 import resource
 import signal
@@ -635,3 +636,79 @@ def test_a_signal_to_the_build_kills_every_run(runs, marker, sandbox, signum, re
     finally:
         build.kill()
         build.communicate()
+
+
+# -- what survived mutation testing ---------------------------------------------------
+
+
+def test_the_script_is_written_as_utf8_whatever_the_locale(supervisor, ascii_locale):
+    assert run(supervisor, "print('naïve → ok')\n", sandbox=False).stdout == "naïve → ok\n"
+
+
+def test_a_script_never_reads_the_builds_stdin(supervisor):
+    read, write = os.pipe()
+    os.write(write, b"what the build was given\n")
+    os.close(write)
+    saved = os.dup(0)
+    os.dup2(read, 0)
+    os.close(read)
+    try:
+        result = run(supervisor, "import sys\nprint(repr(sys.stdin.read()))\n", sandbox=False)
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+    assert result.stdout == "''\n"
+
+
+@needs_bwrap
+def test_a_script_named_like_a_module_the_sandbox_init_imports(supervisor):
+    # The init runs isolated (-I): the script's folder is not on its sys.path.
+    result = run(supervisor, "print('hello')\n", name="signal.py")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "hello\n", "")
+
+
+@pytest.mark.parametrize("sandbox", MODES)
+def test_a_line_cut_short_by_the_timeout_is_ended(supervisor, sandbox):
+    code = "import sys, time\nsys.stdout.write('working')\nsys.stdout.flush()\ntime.sleep(60)\n"
+    result = run(supervisor, code, sandbox=sandbox, timeout=0.5)
+    assert (result.timed_out, result.stdout) == (True, "working\n")
+
+
+def test_a_run_whose_process_cannot_be_watched_is_killed_and_leaves_nothing(
+    supervisor, marker, monkeypatch
+):
+    def no_pidfd(pid: int) -> int:
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(process.os, "pidfd_open", no_pidfd)
+    with pytest.raises(OSError, match="Too many open files"):
+        run(supervisor, "import time\ntime.sleep(60)\n", marker=marker, sandbox=False)
+    assert _marked(marker) == []  # killed and reaped; the `runs` fixture checks the folder
+
+
+def test_kill_all_returns_once_the_killed_runs_have_exited(supervisor, marker, monkeypatch):
+    # A run that takes a moment to die: here the kill is lost and the script ends by itself.
+    monkeypatch.setattr(process, "_kill", lambda run: None)
+    code = "import time\ntime.sleep(0.3)\n"
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(run, supervisor, code, marker=marker, sandbox=False)
+        assert _wait_marked(marker)
+        supervisor.kill_all()
+        assert _marked(marker) == []
+        assert isinstance(future.exception(timeout=10), Stopped)
+
+
+def test_kill_all_waits_at_most_a_second_for_a_run_that_does_not_die(
+    supervisor, marker, monkeypatch
+):
+    monkeypatch.setattr(process, "_kill", lambda run: None)  # as if stuck in the kernel
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(
+            run, supervisor, "import time\ntime.sleep(10)\n", marker=marker, sandbox=False
+        )
+        assert _wait_marked(marker)
+        start = time.monotonic()
+        supervisor.kill_all()
+        assert time.monotonic() - start < 5
+        _kill_marked(marker)
+        assert isinstance(future.exception(timeout=10), Stopped)

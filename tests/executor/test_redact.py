@@ -15,6 +15,8 @@ import pytest
 from snippet_runner.executor import redact
 from snippet_runner.executor.redact import PRESETS, Redactor, Rule
 
+from .conftest import switched_to_ascii_locale
+
 
 @pytest.mark.parametrize(
     ("text", "redacted"),
@@ -46,3 +48,20 @@ def test_the_pid_rule_is_the_pid_preset():
     assert rule == PRESETS["pid"]
     assert rule.replace == "<pid>"
     assert rule.pattern.flags & re.IGNORECASE
+
+
+# -- what survived mutation testing ---------------------------------------------------
+
+
+def test_a_compare_file_is_read_as_utf8_whatever_the_locale(tmp_path):
+    (tmp_path / "x.py").write_text("print()\n")
+    rule = "[all]\nredact = [{ pattern = '\\d+ …', replace = '<n> …' }]\n"
+    (tmp_path / redact.COMPARE_FILE).write_text(rule, encoding="utf-8")
+    with switched_to_ascii_locale():
+        redactor = redact.redactor_for(tmp_path / "x.py")
+    assert redactor.apply("42 …") == "<n> …"
+
+
+def test_a_host_working_directory_ending_in_x_is_removed_whole():
+    text = 'File "/tmp/runX/chunks.py", line 3'
+    assert redact.shorten_paths(text, host_workdirs=("/tmp/runX",)) == 'File "chunks.py", line 3'

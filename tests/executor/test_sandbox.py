@@ -127,6 +127,23 @@ def test_blocked_namespaces_are_reported_with_the_last_stderr_line(tmp_path):
     )
 
 
+def test_the_last_stderr_line_is_reported_even_among_bytes_that_are_not_utf8(tmp_path):
+    # bwrap's messages are in the machine's language and encoding (strerror), e.g. Latin-1.
+    fake = _fake_bwrap(
+        tmp_path,
+        "printf 'bwrap: first line\\n' >&2\n"
+        "printf 'bwrap: Op\\351ration non permise\\n' >&2\n"
+        "printf 'bwrap: setting up uid map: Permission denied\\n' >&2\n"
+        "exit 1",
+    )
+    assert available(fake) == (
+        f"bubblewrap ({fake}) cannot create its sandbox here: "
+        "bwrap: setting up uid map: Permission denied "
+        "(if user namespaces are blocked, e.g. on Ubuntu 24.04 by AppArmor's "
+        "sysctl kernel.apparmor_restrict_unprivileged_userns=1, allow them for bwrap)"
+    )
+
+
 def test_a_silent_failure_reports_the_exit_code(tmp_path):
     fake = _fake_bwrap(tmp_path, "exit 3")
     assert available(fake).startswith(

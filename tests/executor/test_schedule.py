@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -206,6 +210,60 @@ def test_without_a_path_the_record_lives_in_memory():
     assert record.save() is None
 
 
+def test_each_version_keeps_its_own_estimate_across_builds(tmp_path):
+    path = tmp_path / "durations.json"
+    record = Durations(path)
+    record.add("post/a.py", "3.12.7", 5.0, 1.0)
+    record.add("post/a.py", "3.14.10", 2.0, 0.5)
+    assert record.save() is None
+    again = Durations(path)
+    assert again.estimate("post/a.py", "3.14.10") == Estimate(2.0, 0.5)
+    assert again.estimate("post/a.py", "3.12.7") == Estimate(5.0, 1.0)
+
+
+def test_a_record_in_utf8_is_read_whatever_the_locale(tmp_path, ascii_locale):
+    path = tmp_path / "durations.json"
+    text = '{"format": 1, "runs": {"café/a.py": {"3.14.10": [2.0, 0.5]}}}'
+    path.write_text(text, encoding="utf-8")
+    assert Durations(path).estimate("café/a.py", "3.14.10") == Estimate(2.0, 0.5)
+
+
+def test_the_record_is_saved_in_a_cache_folder_not_made_yet(tmp_path):
+    path = tmp_path / ".cache" / "snippet-runner" / "durations.json"
+    record = Durations(path)
+    record.add("post/a.py", "3.14.10", 1.0, 0.5)
+    assert record.save() is None
+    assert Durations(path).estimate("post/a.py", "3.14.10") == Estimate(1.0, 0.5)
+
+
+def test_the_record_is_written_next_to_its_place_not_in_the_system_temp_folder(
+    tmp_path, monkeypatch
+):
+    # The rename is atomic only within one filesystem; /tmp may be another one.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    record = Durations(tmp_path / "cache" / "durations.json")
+    record.add("post/a.py", "3.14.10", 1.0, 0.5)
+    assert record.save() is None
+    assert Durations(record.path).estimate("post/a.py", "3.14.10") == Estimate(1.0, 0.5)
+
+
+def test_a_cache_folder_removed_during_a_save_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    # `make clean` in another shell while the build saves the record.
+    folder = tmp_path / "cache"
+    real_dump = json.dump
+
+    def dump_then_clean(*args, **kwargs):
+        real_dump(*args, **kwargs)
+        shutil.rmtree(folder)
+
+    monkeypatch.setattr("snippet_runner.executor.schedule.json.dump", dump_then_clean)
+    record = Durations(folder / "durations.json")
+    record.add("post/a.py", "3.14.10", 1.0, 0.5)
+    problem = record.save()
+    assert problem is not None and "cannot write the run durations" in problem
+    assert not folder.exists()
+
+
 # -- admission -------------------------------------------------------------------
 
 
@@ -340,6 +398,77 @@ def test_the_real_probe_answers_on_linux():
     assert schedule.usable_cpus() >= 1
 
 
+def test_guest_and_interrupt_time_is_busy_time_counted_once():
+    proc = FakeProc()
+    line = "cpu  {} 0 {} {} {} {} 0 0 {} 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
+    proc.stat = line.format(100, 50, 800, 50, 0, 0)
+    probe = SystemProbe(cpus=2, read=proc.read, clock=lambda: proc.now, window=0.05)
+    proc.now = 0.1
+    # 100 ticks more: 40 idle, 10 in interrupts, 50 user (of which 30 ran a guest,
+    # already counted in user): 0.4 of 2 CPUs idle.
+    proc.stat = line.format(150, 50, 840, 50, 10, 30)
+    assert probe.idle_cpus() == pytest.approx(0.8)
+
+
+def test_the_window_is_measured_from_the_last_sample_on_a_real_clock():
+    proc = FakeProc()
+    proc.now = 1024.0  # a monotonic clock counts from boot, not from 0
+    probe = SystemProbe(cpus=2, read=proc.read, clock=lambda: proc.now, window=0.25)
+    proc.now = 1024.125
+    proc.stat = STAT.format(user=115, system=60, idle=860, iowait=65)
+    assert probe.idle_cpus() is None
+    proc.now = 1024.25  # a sample exactly as long as the window is long enough
+    assert probe.idle_cpus() == pytest.approx(1.5)
+
+
+def test_each_reading_covers_the_time_since_the_previous_one():
+    proc = FakeProc()
+    probe = SystemProbe(cpus=2, read=proc.read, clock=lambda: proc.now, window=0.05)
+    proc.now = 0.1
+    proc.stat = STAT.format(user=115, system=60, idle=860, iowait=65)
+    assert probe.idle_cpus() == pytest.approx(1.5)
+    proc.now = 0.2  # 100 ticks more, all busy
+    proc.stat = STAT.format(user=215, system=60, idle=860, iowait=65)
+    assert probe.idle_cpus() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("fails", ["first", "second"])
+def test_a_sample_that_cannot_be_read_is_no_answer(fails):
+    proc = FakeProc()
+    good = proc.read
+
+    def read(path: str) -> str:
+        if (fails == "first") == (proc.now == 0.0):
+            raise OSError("no /proc")
+        return good(path)
+
+    probe = SystemProbe(cpus=2, read=read, clock=lambda: proc.now, window=0.05)
+    proc.now = 0.1
+    assert probe.idle_cpus() is None
+
+
+def test_usable_cpus_is_this_process_affinity(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert schedule.usable_cpus() == 3
+
+
+@pytest.mark.parametrize("affinity", ["missing", "fails"])
+@pytest.mark.parametrize(("count", "cpus"), [(8, 8), (None, 1)])
+def test_usable_cpus_without_an_affinity_is_the_machines_count(monkeypatch, affinity, count, cpus):
+    # macOS has no sched_getaffinity; a count the system cannot tell is None.
+    if affinity == "missing":
+        monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    else:
+
+        def refused(pid: int) -> set[int]:
+            raise OSError("not permitted")
+
+        monkeypatch.setattr(os, "sched_getaffinity", refused, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: count)
+    assert schedule.usable_cpus() == cpus
+
+
 # -- the loop ----------------------------------------------------------------------
 
 
@@ -423,6 +552,62 @@ def test_an_error_stops_further_starts_and_reaches_the_caller():
 def test_nothing_to_do():
     probe = FakeProbe()
     run_scheduled([], lambda item: None, Admission(baseline=2, cap=8), probe)
+
+
+def test_a_pool_as_big_as_its_cap_never_reads_the_probe():
+    probe, gate = FakeProbe(idle=2.0), Gate()
+    gate.release.set()
+    run_scheduled(list(range(5)), gate, Admission(baseline=2, cap=2), probe)
+    assert probe.readings == 0
+    assert sorted(gate.started) == list(range(5)) and gate.most_live <= 2
+
+
+def test_a_worker_that_frees_up_starts_the_next_run_at_once():
+    # Not in batches: the short run's worker takes the next item while the long one runs.
+    next_started = threading.Event()
+    seen = []
+
+    def work(item: str) -> None:
+        if item == "long":
+            seen.append(next_started.wait(DEADLINE / 10))
+        elif item == "next":
+            next_started.set()
+
+    run_scheduled(["long", "short", "next"], work, Admission(baseline=2), FakeProbe())
+    assert seen == [True]
+
+
+def test_after_an_error_no_run_starts_while_the_others_finish():
+    started = []
+    third = threading.Event()
+
+    def work(item: str) -> None:
+        started.append(item)
+        if item == "boom":
+            raise RuntimeError("the build is stopping")
+        if item == "slow":
+            third.wait(0.3)  # time for the loop to see the error; a third run would end it
+        else:
+            third.set()
+
+    with pytest.raises(RuntimeError, match="stopping"):
+        run_scheduled(["slow", "boom", "c", "d"], work, Admission(baseline=2), FakeProbe())
+    assert sorted(started) == ["boom", "slow"]
+
+
+def test_the_first_error_is_the_one_raised():
+    first_raised = threading.Event()
+
+    def work(item: str) -> None:
+        if item == "first":
+            first_raised.set()
+            raise RuntimeError("first")
+        assert first_raised.wait(DEADLINE)
+        time.sleep(0.3)  # the loop sees the first error before this one
+        raise RuntimeError("second")
+
+    with pytest.raises(RuntimeError, match="^first$"):
+        run_scheduled(["first", "second"], work, Admission(baseline=2), FakeProbe())
 
 
 # -- the runner --------------------------------------------------------------------
