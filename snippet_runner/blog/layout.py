@@ -7,8 +7,6 @@ build code needs from it, without importing MkDocs and without executing the
 
 from __future__ import annotations
 
-import copy
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,16 +23,10 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None
 
 def read_mkdocs_config(config_file: Path) -> dict:
     """mkdocs.yml as plain data, for code that runs outside MkDocs."""
-    data = copy.deepcopy(_parsed(config_file.read_text(encoding="utf-8"))) or {}
+    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{config_file}: not a mapping of settings")
     return data
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed(text: str) -> object:
-    # Parsed once per text: under Zensical each page loads the layout again.
-    return yaml.load(text, Loader=_ConfigLoader)
 
 
 def _plugin(config: dict, name: str) -> dict | None:

@@ -8,8 +8,6 @@ the block to its file, its expected outputs and its links.
 
 from __future__ import annotations
 
-import copy
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,12 +105,6 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-@functools.lru_cache(maxsize=1024)
-def _yaml(text: str) -> object:
-    """``yaml.safe_load``, once per text: a build reads each post's front matter many times."""
-    return yaml.safe_load(text)
-
-
 def front_matter(text: str) -> tuple[dict | None, str]:
     """A post's YAML front matter (None when it has none) and the Markdown after it.
 
@@ -122,7 +114,7 @@ def front_matter(text: str) -> tuple[dict | None, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, text
-    meta = copy.deepcopy(_yaml(match.group(1))) or {}  # a copy: callers may change it
+    meta = yaml.safe_load(match.group(1)) or {}
     if not isinstance(meta, dict):
         raise PostError("the front matter is not a mapping of `key: value` lines")
     return meta, text[match.end() :]
