@@ -197,3 +197,32 @@ def luminance_ratio(first: str, second: str) -> float:
 
     high, low = sorted((luminance(first), luminance(second)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+# Every code block that scrolls sideways, brought into view one after the other (Material
+# sets a block up as it comes into view, and on a phone removes its tabindex then).
+UNREACHABLE_SCROLLING_BLOCKS = """async () => {
+    const blocks = [...document.querySelectorAll("pre > code")];
+    for (const code of blocks) {
+        code.scrollIntoView();
+        await new Promise((done) => setTimeout(done, 150));
+    }
+    await new Promise((done) => setTimeout(done, 300));
+    return blocks
+        .filter((code) => code.scrollWidth > code.clientWidth)
+        .filter((code) => code.getAttribute("tabindex") !== "0")
+        .map((code) => code.textContent.slice(0, 60));
+}"""
+
+
+def test_a_keyboard_reaches_every_block_that_scrolls(page, built_site, width):
+    # axe checks a page as it loads; a block set up later (scrolled to) must keep its tabindex.
+    page.goto(page_of(built_site, POST))
+    page.wait_for_load_state("networkidle")
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('pre > code')]"
+        ".filter((code) => code.scrollWidth > code.clientWidth).length"
+    )
+    if width < 1000:
+        assert wide > 0, f"{POST} has no block that scrolls on a phone: the test checks nothing"
+    assert page.evaluate(UNREACHABLE_SCROLLING_BLOCKS) == []
