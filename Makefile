@@ -14,7 +14,7 @@ help:
 	@echo "make serve [PORT=N]   set up, then preview the site with live reload"
 	@echo "make test             set up, then run every test (strict build included)"
 	@echo "make build            set up, then build the site into site/ (strict)"
-	@echo "make ci-rehearsal [EVENT=push]  run the CI workflow's test job here, in a fresh clone"
+	@echo "make ci-rehearsal [EVENT=push] [KEEP=1]  run the CI workflow's test job here, in a fresh clone (KEEP=1: keep the clone)"
 	@echo "make zensical         build the same sources with Zensical into site/"
 	@echo "make pythons          get CPython 3.13-3.15 from Debian unstable (root, Debian/Ubuntu)"
 	@echo "make update-examples [SLUG=x]  rewrite expected outputs after a deliberate change"
@@ -106,7 +106,7 @@ test: $(STAMP) chromium java axe-core pythons
 # The CI workflow's test job, step by step, in a fresh clone with CI=true
 # (scripts/ci_rehearsal.py); EVENT=push also builds the site for GitHub Pages.
 ci-rehearsal: $(STAMP)
-	$(BIN)/python scripts/ci_rehearsal.py $(if $(EVENT),--event $(EVENT),)
+	$(BIN)/python scripts/ci_rehearsal.py $(if $(EVENT),--event $(EVENT),) $(if $(KEEP),--keep,)
 
 nu: $(STAMP) java
 	$(BIN)/python scripts/nu_check.py
@@ -121,7 +121,7 @@ lighthouse: $(STAMP) chromium
 	$(BIN)/python scripts/lighthouse.py
 
 update-examples: $(STAMP)
-	SLUG=$(SLUG) $(BIN)/python -m pytest -q --update-examples tests/test_snippets.py
+	SLUG=$(SLUG) $(BIN)/python -m pytest -q -s --update-examples tests/test_snippets.py
 
 new-post: $(STAMP)
 	$(BIN)/python scripts/new_post.py $(SLUG) $(if $(TITLE),--title "$(TITLE)",)

@@ -523,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             outcomes = run_job(job, workspace, args.event, base_environment())
+            bring_back_expected_outputs(workspace, args.source)
         finally:
             if args.keep:
                 say(f"\nthe clone is kept in {workspace}")
@@ -532,6 +533,26 @@ def main(argv: list[str] | None = None) -> int:
     except RehearsalError as error:
         say(f"ci-rehearsal: {error}")
         return 2
+
+
+#: Where a failed rehearsal leaves the expected outputs CI would upload, in the working tree.
+EXPECTED_OUTPUTS = "expected-outputs"
+
+
+def bring_back_expected_outputs(workspace: Path, source: Path) -> None:
+    """Copy the expected-outputs artifact out of the clone (removed at the end), with the
+    command that applies it here: what GitHub's artifact and `gh run download` do in CI."""
+    made = workspace / EXPECTED_OUTPUTS
+    patch = made / "expected-outputs.patch"
+    if not patch.is_file():
+        return
+    kept = source / EXPECTED_OUTPUTS
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(made, kept)
+    say(
+        f"\nthe outputs this run printed, as CI would upload them, are in {kept}; apply them "
+        f"with:\n  git apply {EXPECTED_OUTPUTS}/expected-outputs.patch && rm -r {EXPECTED_OUTPUTS}"
+    )
 
 
 def plan(job: Job, event: str) -> int:

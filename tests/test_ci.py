@@ -487,3 +487,22 @@ def test_expected_outputs_writes_nothing_when_no_expected_file_changed(tmp_path)
     assert proc.returncode == 0
     assert "no expected output changed: the failure is elsewhere" in proc.stdout
     assert not out.exists()
+
+
+def test_a_rehearsal_brings_the_expected_outputs_back_into_the_working_tree(tmp_path, capsys):
+    # The clone is removed when the rehearsal ends: the patch CI would upload must survive it.
+    workspace, source = tmp_path / "clone", tmp_path / "mine"
+    (workspace / "expected-outputs/snippets").mkdir(parents=True)
+    (workspace / "expected-outputs/expected-outputs.patch").write_text("diff --git a/x b/x\n")
+    (workspace / "expected-outputs/snippets/x.3.14.stdout").write_text("new\n")
+    source.mkdir()
+    rehearsal.bring_back_expected_outputs(workspace, source)
+    patch = source / "expected-outputs/expected-outputs.patch"
+    assert patch.read_text() == "diff --git a/x b/x\n"
+    assert (source / "expected-outputs/snippets/x.3.14.stdout").read_text() == "new\n"
+    assert "git apply expected-outputs/expected-outputs.patch" in capsys.readouterr().out
+    # Nothing failed, no patch: nothing is written.
+    other = tmp_path / "other"
+    other.mkdir()
+    rehearsal.bring_back_expected_outputs(tmp_path / "nothing", other)
+    assert list(other.iterdir()) == []

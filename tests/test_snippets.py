@@ -95,7 +95,8 @@ def test_output(snippet, wanted, prerun, request):
     assert problem is None, f"{_id(snippet)} under {interpreter.label} {problem}"
     if request.config.getoption("update_examples"):
         for path in BUILD.record(snippet, options):
-            print(f"rewrote {_id(path)}")
+            state = "written" if path.exists() else "removed"
+            print(f"\nexpected file {state}: {_id(path)}")
     shown = BUILD.shown(snippet, result)
     drift = expected.problems(
         snippet, shown, interpreter.key, root=PROJECT.root, label=interpreter.label
