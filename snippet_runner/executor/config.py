@@ -104,9 +104,15 @@ class Config:
                 )
             ours.update(own)
         pythons = env.get("SNIPPET_PYTHONS", "").replace(",", " ").split() or ours["pythons"]
-        jobs = _number(env.get("SNIPPET_JOBS") or ours["jobs"], "jobs (SNIPPET_JOBS)", int)
+
+        def setting(key: str, kind: type) -> int | float:
+            # A bad value names the file and the table it was written in.
+            return _number(ours[key], f"{pyproject}: [tool.snippet-runner] {key}", kind)
+
+        given_jobs = env.get("SNIPPET_JOBS")
+        jobs = _number(given_jobs, "SNIPPET_JOBS", int) if given_jobs else setting("jobs", int)
         # An explicit number of jobs is obeyed exactly: no runs beyond it.
-        max_jobs = 0 if jobs else _number(ours["max-jobs"], "max-jobs", int)
+        max_jobs = 0 if jobs else setting("max-jobs", int)
         required = parse_bool(
             env.get("SNIPPET_PYTHONS_REQUIRED", ""), name="SNIPPET_PYTHONS_REQUIRED"
         )
@@ -117,16 +123,16 @@ class Config:
         return cls(
             root=root,
             pythons=tuple(str(p) for p in pythons),
-            timeout=_number(ours["timeout"], "timeout", float),
-            max_timeout=_number(ours["max-timeout"], "max-timeout", float),
+            timeout=setting("timeout", float),
+            max_timeout=setting("max-timeout", float),
             jobs=jobs or os.cpu_count() or 1,
             max_jobs=max_jobs,
             cache_dir=cache_dir if cache_dir.is_absolute() else root / cache_dir,
             rootfs=Path(env.get("SNIPPET_ROOTFS") or str(ours["rootfs"])).expanduser(),
-            memory_mb=_number(ours["memory-mb"], "memory-mb", int),
-            cpu_seconds=_number(ours["cpu-seconds"], "cpu-seconds", int),
-            output_limit=_number(ours["output-limit"], "output-limit", int),
-            fold_lines=_number(ours["fold-lines"], "fold-lines", int),
+            memory_mb=setting("memory-mb", int),
+            cpu_seconds=setting("cpu-seconds", int),
+            output_limit=setting("output-limit", int),
+            fold_lines=setting("fold-lines", int),
             execute=parse_bool(env.get("SNIPPET_EXECUTE", "on"), name="SNIPPET_EXECUTE"),
             cache=parse_bool(env.get("SNIPPET_CACHE", "on"), name="SNIPPET_CACHE"),
             required=required or env.get("CI", "").strip().lower() in _TRUE,

@@ -220,14 +220,14 @@ def test_a_folder_named_pyproject_is_ignored(tmp_path):
         ('output-limit = "1k"', "output-limit = '1k' is not a number"),
         ("fold-lines = -1", "fold-lines = -1 must be a finite number >= 0"),
         ('fold-lines = "many"', "fold-lines = 'many' is not a number"),
-        ("jobs = -1", "jobs (SNIPPET_JOBS) = -1 must be a finite number >= 0"),
-        ('jobs = "many"', "jobs (SNIPPET_JOBS) = 'many' is not a number"),
+        ("jobs = -1", "jobs = -1 must be a finite number >= 0"),
+        ('jobs = "many"', "jobs = 'many' is not a number"),
     ],
 )
 def test_bad_numbers_in_the_table(tmp_path, line, message):
     with pytest.raises(ConfigError) as error:
         load(tmp_path, line + "\n")
-    assert str(error.value) == message
+    assert str(error.value) == f"{tmp_path / 'pyproject.toml'}: [tool.snippet-runner] {message}"
     # "from None": the message says it all, no chained traceback.
     assert error.value.__suppress_context__ is message.endswith("is not a number")
 
@@ -238,8 +238,8 @@ def test_bad_numbers_in_the_table(tmp_path, line, message):
 def test_an_infinite_whole_number_is_a_config_error(tmp_path, key):
     with pytest.raises(ConfigError) as error:
         load(tmp_path, f"{key} = inf\n")
-    name = "jobs (SNIPPET_JOBS)" if key == "jobs" else key
-    assert str(error.value) == f"{name} = inf must be a finite number >= 0"
+    where = f"{tmp_path / 'pyproject.toml'}: [tool.snippet-runner]"
+    assert str(error.value) == f"{where} {key} = inf must be a finite number >= 0"
     assert error.value.__suppress_context__
 
 
@@ -274,8 +274,10 @@ def test_max_jobs_applies_only_when_jobs_are_one_per_cpu(tmp_path):
 
 
 def test_a_bad_max_jobs(tmp_path):
-    with pytest.raises(ConfigError, match="^max-jobs = 'x' is not a number$"):
+    with pytest.raises(ConfigError) as error:
         load(tmp_path, 'max-jobs = "x"\n')
+    where = f"{tmp_path / 'pyproject.toml'}: [tool.snippet-runner]"
+    assert str(error.value) == f"{where} max-jobs = 'x' is not a number"
 
 
 def test_snippet_jobs(tmp_path):
@@ -288,9 +290,9 @@ def test_snippet_jobs(tmp_path):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("x", "jobs (SNIPPET_JOBS) = 'x' is not a number"),
-        ("1.5", "jobs (SNIPPET_JOBS) = '1.5' is not a number"),
-        ("-2", "jobs (SNIPPET_JOBS) = '-2' must be a finite number >= 0"),
+        ("x", "SNIPPET_JOBS = 'x' is not a number"),
+        ("1.5", "SNIPPET_JOBS = '1.5' is not a number"),
+        ("-2", "SNIPPET_JOBS = '-2' must be a finite number >= 0"),
     ],
 )
 def test_bad_snippet_jobs(tmp_path, value, message):
