@@ -14,15 +14,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import textwrap
 from pathlib import Path
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
+from ..executor.atomic import replace_file
 from . import posts, series
 from .layout import Layout
 
@@ -64,16 +63,9 @@ def draw_kept(path: Path, kept: Path | None, *shown: str) -> None:
         shutil.copyfile(card, path)
         return
     draw(path, *shown)
-    with contextlib.suppress(OSError):  # a read-only cache: the card is drawn every time
-        kept.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=kept, suffix=".tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, card)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    with contextlib.suppress(OSError), path.open("rb") as drawn:
+        # A cache that cannot be written: the card is drawn every time.
+        replace_file(card, lambda file: shutil.copyfileobj(drawn, file), binary=True)
 
 
 def draw_all(layout: Layout, site_dir: Path, kept: Path | None = None) -> list[Path]:

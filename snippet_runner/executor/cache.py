@@ -10,14 +10,12 @@ runs that kept their promises.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from .atomic import replace_file
 from .process import RunResult
 
 _FIELDS = {f.name: f.type for f in dataclasses.fields(RunResult)}
@@ -56,18 +54,8 @@ class Cache:
         data = dataclasses.asdict(result)
         entry = {"key": key, "checksum": _checksum(key, data), "result": data}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a build stopped half-way never leaves half a file.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            replace_file(path, lambda file: json.dump(entry, file))
         except OSError as error:
-            return f"cannot write the cache in {self.root} ({error.strerror}); results are not kept"
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(entry, file)
-            os.replace(tmp, path)
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # a failed write leaves nothing behind
             return f"cannot write the cache in {self.root} ({error.strerror}); results are not kept"
         return None
 

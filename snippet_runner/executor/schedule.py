@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections import deque
@@ -40,6 +39,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from .atomic import replace_file
 
 T = TypeVar("T")
 
@@ -132,15 +133,10 @@ class Durations:
         runs = self._read()  # what another build may have written meanwhile
         for (snippet, version), pair in changed.items():
             runs.setdefault(snippet, {})[version] = pair
+        record = {"format": RECORD_FORMAT, "runs": runs}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump({"format": RECORD_FORMAT, "runs": runs}, file, sort_keys=True)
-            os.replace(tmp, self.path)
+            replace_file(self.path, lambda file: json.dump(record, file, sort_keys=True))
         except OSError as error:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
             return f"cannot write the run durations in {self.path} ({error.strerror})"
         return None
 
