@@ -188,4 +188,5 @@ def test_the_blog_lists_show_each_excerpt_and_where_to_continue(built_site):
             rf'<a href="[^"]*{re.escape(slug)}/"[^>]*>\s*Continue reading\s*</a>', listed
         )
         assert continue_link, f"no 'Continue reading' link to {slug} in the blog's lists"
-    assert REST not in listed  # the stand-in for a post's rest is never shown
+    # The stand-in for a post's rest is never shown; a post that writes it itself must reword.
+    assert REST not in listed, f"the blog's lists show {REST!r}: reword it in the post"

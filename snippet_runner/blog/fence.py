@@ -333,7 +333,7 @@ def _shown(build, include: str, run_options: dict):
     layout = build.layout
     snippet = posts.resolve_include(include, layout, build.where(layout.snippets_dir / include))
     options = build.options(run_options)
-    results = {job.interpreter: build.runner.get(job) for job in build.jobs(snippet, options)}
+    results = build.results(snippet, options)
     return snippet, options, build.groups(snippet, results) if results else []
 
 
