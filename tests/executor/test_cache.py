@@ -14,6 +14,8 @@ import pytest
 from snippet_runner.executor.cache import Cache
 from snippet_runner.executor.process import RunResult
 
+from .locales import ascii_locale  # noqa: F401 - the fixture, found by name
+
 KEY = "ab" + "c" * 62
 RESULT = RunResult(
     stdout="hello\n",
@@ -313,7 +315,8 @@ def test_a_failed_write_keeps_the_old_entry(cache, monkeypatch):
 # -- the machine's settings do not matter ------------------------------------------------
 
 
-def test_an_entry_is_read_as_utf8_whatever_the_locale(cache, ascii_locale):
+@pytest.mark.usefixtures("ascii_locale")
+def test_an_entry_is_read_as_utf8_whatever_the_locale(cache):
     # JSON is UTF-8: an entry whose text is not \u-escaped loads under LANG=C too.
     path = write_entry(cache, KEY, as_dict())
     path.write_text(path.read_text(encoding="utf-8").replace("\\u00e9", "é"), encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from snippet_runner.executor import config as config_module
 from snippet_runner.executor.config import DEFAULTS, Config, ConfigError, is_on, parse_bool
 
-from .conftest import switched_to_ascii_locale
+from .locales import switched_to_ascii_locale
 
 
 def load(tmp_path: Path, table: str | None = None, **environ: str) -> Config:

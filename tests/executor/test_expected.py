@@ -28,6 +28,8 @@ from snippet_runner.executor.redact import (
     shorten_paths,
 )
 
+from .locales import ascii_locale  # noqa: F401 - the fixture, found by name
+
 LABEL = "CPython 3.12.7 · Linux x86_64"
 FIX = "`make update-examples SLUG=demo`"
 
@@ -862,7 +864,8 @@ def test_a_snippet_whose_folder_is_gone_has_no_expected_files(tmp_path):
     assert expected_for(snippet, "stderr", (3, 12, 0)) == (snippet.with_suffix(".stderr"), "")
 
 
-def test_expected_files_are_utf8_whatever_the_locale(snippet, ascii_locale):
+@pytest.mark.usefixtures("ascii_locale")
+def test_expected_files_are_utf8_whatever_the_locale(snippet):
     write(snippet, "x.stdout", "naïve\n")
     assert expected_for(snippet, "stdout", (3, 12, 0))[1] == "naïve\n"
     assert update(snippet, {(3, 12, 0): Fake("naïve → ok\n")}, oldest=(3, 12)) == [

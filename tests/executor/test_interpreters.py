@@ -30,7 +30,7 @@ from snippet_runner.executor.interpreters import (
     versions_text,
 )
 
-from .conftest import switched_to_ascii_locale
+from .locales import switched_to_ascii_locale
 
 ROOTFS = Path.home() / ".cache" / "pickled-state" / "debian-sid"
 

@@ -34,6 +34,7 @@ from snippet_runner.executor.process import (
 )
 from snippet_runner.executor.sandbox import bwrap_command
 
+from .locales import ascii_locale  # noqa: F401 - the fixture, found by name
 from .test_sandbox import _kill_marked, _marked, _wait_gone, _wait_marked, needs_bwrap
 
 REPO = Path(__file__).resolve().parents[2]
@@ -596,6 +597,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from snippet_runner.executor.process import Supervisor, install_signal_handlers, run_environment
 
+
 code, runs, marker, sandbox = sys.argv[1:]
 supervisor = Supervisor(tmp_root=runs)
 install_signal_handlers(supervisor)
@@ -641,7 +643,8 @@ def test_a_signal_to_the_build_kills_every_run(runs, marker, sandbox, signum, re
 # -- what survived mutation testing ---------------------------------------------------
 
 
-def test_the_script_is_written_as_utf8_whatever_the_locale(supervisor, ascii_locale):
+@pytest.mark.usefixtures("ascii_locale")
+def test_the_script_is_written_as_utf8_whatever_the_locale(supervisor):
     assert run(supervisor, "print('naïve → ok')\n", sandbox=False).stdout == "naïve → ok\n"
 
 

@@ -15,7 +15,7 @@ import pytest
 from snippet_runner.executor import redact
 from snippet_runner.executor.redact import PRESETS, Redactor, Rule
 
-from .conftest import switched_to_ascii_locale
+from .locales import switched_to_ascii_locale
 
 
 @pytest.mark.parametrize(

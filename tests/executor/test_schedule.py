@@ -33,6 +33,8 @@ from snippet_runner.executor.schedule import (
     run_scheduled,
 )
 
+from .locales import ascii_locale  # noqa: F401 - the fixture, found by name
+
 #: How long a test waits for a thread before it fails instead of hanging (never asserted).
 DEADLINE = 30
 
@@ -221,7 +223,8 @@ def test_each_version_keeps_its_own_estimate_across_builds(tmp_path):
     assert again.estimate("post/a.py", "3.12.7") == Estimate(5.0, 1.0)
 
 
-def test_a_record_in_utf8_is_read_whatever_the_locale(tmp_path, ascii_locale):
+@pytest.mark.usefixtures("ascii_locale")
+def test_a_record_in_utf8_is_read_whatever_the_locale(tmp_path):
     path = tmp_path / "durations.json"
     text = '{"format": 1, "runs": {"café/a.py": {"3.14.10": [2.0, 0.5]}}}'
     path.write_text(text, encoding="utf-8")

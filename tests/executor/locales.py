@@ -1,4 +1,7 @@
-"""Fixtures the executor's tests share."""
+"""An ASCII locale for the executor's tests.
+
+A module the tests import, not a conftest.py: `make mutation` runs them with --noconftest.
+"""
 
 from __future__ import annotations
 
